@@ -1,0 +1,158 @@
+"""The `supplygraph` command line: a thin edge over the graph package."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any, Callable, Sequence
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from graph import __version__
+from graph.config import load_settings
+from graph.db import Connection, connect
+from graph.errors import SupplyGraphError
+from graph.local_neo4j import LocalNeo4j, neo4j_version
+from graph.output import FORMATS, cell_text, records_to_rows, to_csv, to_json
+
+
+def handle_errors(command: Callable) -> Callable:
+    """Prints expected errors as `Error: ...` and exits 1, with no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SupplyGraphError as e:
+            raise click.ClickException(str(e)) from e
+
+    return wrapper
+
+
+def parse_param_value(text: str) -> Any:
+    """A parameter's value as JSON when it parses (numbers, lists, null), else the plain string."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+params_option = click.option(
+    "-p", "--param", "params", type=(str, str), multiple=True, metavar="KEY VALUE",
+    help="A query parameter; VALUE is read as JSON when it parses (42, true, [1,2]), else as text.",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+)
+
+
+def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(to_json(rows))
+    elif fmt == "csv":
+        click.echo(to_csv(rows, columns), nl=False)
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*(cell_text(row.get(c)) for c in columns))
+        Console(width=max(120, Console().width)).print(table)
+        click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
+
+
+def open_connection() -> Connection:
+    return connect(load_settings())
+
+
+@click.group()
+@click.version_option(__version__, prog_name="supplygraph")
+def cli() -> None:
+    """supplygraph: explore the AI supply chain as a Neo4j graph.
+
+    With no NEO4J_URI set, commands use the managed local Neo4j and start it on demand.
+    """
+
+
+@cli.group()
+def db() -> None:
+    """Manage the local Neo4j (a real Neo4j kernel, Bolt on 127.0.0.1)."""
+
+
+@db.command()
+@handle_errors
+def start() -> None:
+    """Start the local Neo4j, or do nothing if it runs; wait until it answers.
+
+    Example: supplygraph db start
+    """
+    local = LocalNeo4j()
+    was_running = local.pid() is not None
+    uri = local.start()
+    click.echo(f"Neo4j {'was already running' if was_running else 'started'} at {uri} (data in {local.home})")
+
+
+@db.command()
+@handle_errors
+def build() -> None:
+    """Fetch the pinned Neo4j kernel with Maven and build the launcher (start does this too).
+
+    Example: supplygraph db build
+    """
+    local = LocalNeo4j()
+    command = local.build()
+    click.echo(f"Neo4j {neo4j_version()} is ready to start with {command[0]}")
+
+
+@db.command()
+@handle_errors
+def stop() -> None:
+    """Stop the local Neo4j cleanly (data flushed, store lock released).
+
+    Example: supplygraph db stop
+    """
+    click.echo("Neo4j stopped" if LocalNeo4j().stop() else "Neo4j was not running")
+
+
+@db.command()
+@handle_errors
+def status() -> None:
+    """Exit 0 only when the local Neo4j answers a query.
+
+    Example: supplygraph db status && echo up
+    """
+    state = LocalNeo4j().status()
+    click.echo(state.message)
+    sys.exit(0 if state.running else 1)
+
+
+@db.command()
+@click.option("-n", "--lines", default=50, show_default=True, help="How many lines of each log.")
+def logs(lines: int) -> None:
+    """Print the end of the local Neo4j's logs.
+
+    Example: supplygraph db logs -n 100
+    """
+    click.echo(LocalNeo4j().log_tail(lines))
+
+
+@cli.command()
+@click.argument("query")
+@params_option
+@format_option
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds before the server ends the query.")
+@handle_errors
+def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float) -> None:
+    """Run a read-only Cypher QUERY ('-' reads it from stdin) in a READ transaction.
+
+    Example: supplygraph cypher 'MATCH (o:Organization) RETURN o.name LIMIT 5' --format json
+    """
+    text = sys.stdin.read() if query == "-" else query
+    values = {key: parse_param_value(value) for key, value in params}
+    conn = open_connection()
+    try:
+        result = conn.read(text, values, timeout=timeout)
+    finally:
+        conn.close()
+    print_rows(records_to_rows(result.records), list(result.keys), fmt)

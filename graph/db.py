@@ -1,0 +1,69 @@
+"""Opening the graph: one driver per process, made at the edge (CLI, app) and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import neo4j
+from neo4j import Query, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+
+from graph.config import Settings, load_settings
+from graph.errors import DatabaseUnavailable, QueryError
+from graph.local_neo4j import USERNAME, LocalNeo4j
+
+DEFAULT_READ_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A driver and the database its queries go to (None: the server's default)."""
+
+    driver: neo4j.Driver
+    database: str | None
+    uri: str
+
+    def read(self, text: str, params: Mapping[str, Any] | None = None,
+             timeout: float = DEFAULT_READ_TIMEOUT_S) -> neo4j.EagerResult:
+        """Runs a read query in a READ transaction that the server ends after `timeout` seconds."""
+        try:
+            return self.driver.execute_query(
+                Query(text, timeout=timeout), dict(params or {}),
+                database_=self.database, routing_=RoutingControl.READ,
+            )
+        except ServiceUnavailable as e:
+            raise DatabaseUnavailable(_unreachable(self.uri)) from e
+        except ClientError as e:
+            raise QueryError(f"{e.code}: {e.message}") from e
+        except Neo4jError as e:
+            raise QueryError(f"the query failed on the server: {e.code}: {e.message}") from e
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def _unreachable(uri: str) -> str:
+    return f"Neo4j is not reachable at {uri}: start it with `supplygraph db start`, or set NEO4J_URI"
+
+
+def connect(settings: Settings | None = None, start_local: bool = True) -> Connection:
+    """Opens the configured graph; with no NEO4J_URI, the managed local Neo4j (started on demand)."""
+    settings = settings or load_settings()
+    if settings.is_local:
+        local = LocalNeo4j()
+        if start_local:
+            local.start()
+        uri, auth = local.uri, (USERNAME, local.password())
+    else:
+        uri, auth = settings.uri, (settings.username, settings.password or "")
+    driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+    try:
+        driver.verify_connectivity()
+    except AuthError as e:
+        driver.close()
+        raise DatabaseUnavailable(f"Neo4j at {uri} refused user {auth[0]!r}: check NEO4J_USERNAME and NEO4J_PASSWORD") from e
+    except (ServiceUnavailable, OSError) as e:
+        driver.close()
+        raise DatabaseUnavailable(_unreachable(uri)) from e
+    return Connection(driver=driver, database=settings.database, uri=uri)

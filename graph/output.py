@@ -1,0 +1,71 @@
+"""Turning Neo4j results into plain data, and plain data into tables, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable, Sequence
+
+import neo4j
+import neo4j.graph
+import neo4j.time
+import neo4j.spatial
+
+FORMATS = ("table", "json", "csv")
+# Cells starting with these are formulas to a spreadsheet; CSV exports neutralise them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a Neo4j value: nodes, relationships and paths become dicts."""
+    if isinstance(value, neo4j.graph.Node):
+        return {"element_id": value.element_id, "labels": sorted(value.labels),
+                "properties": {k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"element_id": value.element_id, "type": value.type,
+                "start": value.start_node.element_id, "end": value.end_node.element_id,
+                "properties": {k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
+        return value.iso_format()
+    if isinstance(value, neo4j.time.Duration):
+        return str(value)
+    if isinstance(value, neo4j.spatial.Point):
+        return list(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def records_to_rows(records: Iterable[neo4j.Record]) -> list[dict[str, Any]]:
+    return [{k: plain(v) for k, v in record.items()} for record in records]
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def safe_cell(text: str) -> str:
+    """Prefixes a quote to cells a spreadsheet would run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(cell_text(row.get(c))) for c in columns])
+    return out.getvalue()
+
+
+def to_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,60 @@
+"""Test fixtures: one real Neo4j for the session, on a free port, in a temporary folder."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from graph.config import LocalSettings, Settings, load_local_settings
+from graph.db import Connection, connect
+from graph.local_neo4j import USERNAME, LocalNeo4j, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def local_settings(home: Path, port: int | None = None) -> LocalSettings:
+    """Settings for a throwaway server; the build cache is shared so Maven runs once."""
+    return dataclasses.replace(
+        load_local_settings({}), home=home, bolt_port=port or free_port(), heap="768m", page_cache="128m"
+    )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    local = LocalNeo4j(local_settings(tmp_path_factory.mktemp("neo4j-home")))
+    local.start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(server: LocalNeo4j) -> Settings:
+    return Settings(uri=server.uri, username=USERNAME, password=server.password(), database=None)
+
+
+@pytest.fixture(scope="session")
+def session_conn(settings: Settings) -> Iterator[Connection]:
+    conn = connect(settings)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def conn(session_conn: Connection) -> Connection:
+    """The session's database, emptied of data (constraints and indexes stay)."""
+    with session_conn.driver.session(database=session_conn.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    return session_conn
+
+
+@pytest.fixture
+def neo4j_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Points the CLI at the session's database through the NEO4J_* variables."""
+    env = {"NEO4J_URI": settings.uri or "", "NEO4J_USERNAME": settings.username,
+           "NEO4J_PASSWORD": settings.password or ""}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
