@@ -5,18 +5,24 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import click
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
 from graph import __version__
 from graph.config import load_settings
 from graph.db import Connection, connect
 from graph.errors import SupplyGraphError
+from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LocalNeo4j, neo4j_version
 from graph.output import FORMATS, cell_text, records_to_rows, to_csv, to_json
+from graph.validate import check_folder
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 
 
 def handle_errors(command: Callable) -> Callable:
@@ -156,3 +162,58 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
     finally:
         conn.close()
     print_rows(records_to_rows(result.records), list(result.keys), fmt)
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option("--relationships", "-n", type=click.IntRange(min=1), required=True,
+              help="Rows of relationships.csv + positions.csv together (85% / 15%).")
+@click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same files.")
+@handle_errors
+def generate(out_dir: str, relationships: int, seed: int) -> None:
+    """Write a synthetic data folder (made-up organizations, a few hubs) to OUT_DIR.
+
+    Example: supplygraph generate /tmp/synthetic --relationships 100000 --seed 1
+    """
+    from pathlib import Path
+
+    from graph.generate import generate as write_folder
+
+    for name, rows in write_folder(Path(out_dir), relationships, seed).items():
+        click.echo(f"{name}: {rows} rows")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=SEED_DIR)
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--replace", is_flag=True, help="Also delete what the folder no longer holds, so the graph matches it.")
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Rows per write transaction.")
+@handle_errors
+def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
+    """Validate a data FOLDER (default: seed_data/) and write it into Neo4j.
+
+    Nothing is written if any row is invalid: every problem is listed with its file, row,
+    column and value. Loading the same folder again changes nothing.
+
+    Example: supplygraph load seed_data --replace
+    """
+    index = check_folder(folder)
+    click.echo(f"{folder}: {index.total_rows} rows valid "
+               f"({', '.join(f'{n} {name}' for name, n in index.rows.items())})", err=True)
+    if dry_run:
+        return
+    conn = open_connection()
+    try:
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), transient=True,
+                      console=Console(stderr=True)) as bar:
+            task = bar.add_task("loading", total=index.total_rows)
+            summary = load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
+                                  progress=lambda n: bar.advance(task, n))
+    finally:
+        conn.close()
+    outcomes = ("created", "updated", "unchanged", "deleted")
+    rows = [{"kind": kind, **{o: counts[o] for o in outcomes}} for kind, counts in summary.counts.items()]
+    print_rows(rows, ["kind", *outcomes], "table")
+    click.echo("graph unchanged" if not summary.changed else
+               f"{summary.total('created')} created, {summary.total('updated')} updated, "
+               f"{summary.total('deleted')} deleted", err=True)

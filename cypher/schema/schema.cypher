@@ -1,0 +1,25 @@
+// The graph's constraints and indexes. `supplygraph load` runs this before writing; it can also be
+// pasted into cypher-shell as it is. Every statement is idempotent (IF NOT EXISTS).
+
+// One node per id: the loader MERGEs on these.
+CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
+
+// One relationship per id and type: rows in relationships.csv and positions.csv.
+CREATE CONSTRAINT invested_in_id IF NOT EXISTS FOR ()-[r:INVESTED_IN]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT supplies_id IF NOT EXISTS FOR ()-[r:SUPPLIES]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT partners_with_id IF NOT EXISTS FOR ()-[r:PARTNERS_WITH]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT competes_with_id IF NOT EXISTS FOR ()-[r:COMPETES_WITH]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT subsidiary_of_id IF NOT EXISTS FOR ()-[r:SUBSIDIARY_OF]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT acquired_by_id IF NOT EXISTS FOR ()-[r:ACQUIRED_BY]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT reviews_id IF NOT EXISTS FOR ()-[r:REVIEWS]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT holds_position_id IF NOT EXISTS FOR ()-[r:HOLDS_POSITION]-() REQUIRE r.id IS UNIQUE;
+
+// Lookups by name and by publisher ("what did Reuters report").
+CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
+CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX source_publisher IF NOT EXISTS FOR (n:Source) ON (n.publisher);
+
+// Search box: names and aliases of organizations and people.
+CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Organization|Person) ON EACH [n.name, n.aliases];
