@@ -1,0 +1,146 @@
+"""Loading: counts match the files, loads are idempotent, changes update, replace deletes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from graph.cli import SEED_DIR, cli
+from graph.db import Connection
+from graph.loader import count_graph, fingerprint, load_folder
+from graph.model import POSITION_TYPE
+
+from datafolder import VALID, with_replaced, with_row, write_folder
+
+
+def file_rows(folder: Path, name: str) -> list[dict[str, str]]:
+    with open(folder / name, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_seed_loads_with_counts_matching_the_files_and_twice_changes_nothing(conn: Connection) -> None:
+    first = load_folder(conn, SEED_DIR)
+    counts = count_graph(conn)
+    assert counts["Source"] == len(file_rows(SEED_DIR, "sources.csv"))
+    assert counts["Organization"] == len(file_rows(SEED_DIR, "organizations.csv"))
+    assert counts["Person"] == len(file_rows(SEED_DIR, "people.csv"))
+    assert counts[POSITION_TYPE] == len(file_rows(SEED_DIR, "positions.csv"))
+    relationships = file_rows(SEED_DIR, "relationships.csv")
+    for rel_type in {r["type"] for r in relationships}:
+        assert counts[rel_type] == sum(r["type"] == rel_type for r in relationships), rel_type
+    assert first.total("created") == sum(counts.values())
+    assert counts["Organization"] >= 60 and counts["Person"] >= 25 and len(relationships) >= 150
+
+    before = fingerprint(conn)
+    second = load_folder(conn, SEED_DIR)
+    assert not second.changed
+    assert second.total("unchanged") == first.total("created")
+    assert fingerprint(conn) == before
+
+
+def test_properties_labels_dates_and_provenance(conn: Connection, tmp_path: Path) -> None:
+    load_folder(conn, write_folder(tmp_path / "d"))
+    meta = conn.read("MATCH (o:Organization {id: 'meta'}) RETURN labels(o) AS labels, o").records[0]
+    assert sorted(meta["labels"]) == ["Investor", "Lab", "Organization"]
+    assert meta["o"]["aliases"] == ["Facebook"]
+    deal = conn.read("""
+        MATCH (:Organization {id: 'meta'})-[r:INVESTED_IN]->(:Organization {id: 'scale-ai'})
+        RETURN r""").records[0]["r"]
+    assert deal["amount"] == 14300000000 and deal["stake_percent"] == 49 and deal["currency"] == "USD"
+    assert deal["since"].to_native() == dt.date(2025, 6, 12) and deal["since_text"] == "2025-06-12"
+    assert deal["sources"] == ["reuters-1"] and deal["confidence"] == "high"
+    ended = conn.read("MATCH ()-[r:HOLDS_POSITION {id: 'wang-ceo-scale'}]->() RETURN r").records[0]["r"]
+    assert ended["since"].to_native() == dt.date(2016, 1, 1) and ended["until_text"] == "2025-06"
+    reported_by = conn.read("""
+        MATCH (p:Person)-[:SOURCED_FROM]->(s:Source) RETURN p.id AS person, collect(s.publisher) AS publishers
+        ORDER BY person""").records
+    assert [(r["person"], sorted(r["publishers"])) for r in reported_by] == [
+        ("alexandr-wang", ["Reuters"]), ("jason-droege", ["CNBC", "Reuters"])]
+
+
+def test_changed_folder_updates_only_what_changed(conn: Connection, tmp_path: Path) -> None:
+    load_folder(conn, write_folder(tmp_path / "a"))
+    changed = write_folder(
+        tmp_path / "b",
+        relationships_csv=with_replaced("relationships.csv", "non-voting", "non-voting; about $29B valuation"),
+        organizations_csv=with_replaced("organizations.csv", "meta,Meta,lab;investor,", "meta,Meta,lab,"),
+    )
+    summary = load_folder(conn, changed)
+    assert summary.total("updated") == 2
+    assert summary.total("created") == 0
+    assert summary.counts["Organization"]["unchanged"] == 3
+    note = conn.read("MATCH ()-[r:INVESTED_IN {id: 'meta-inv-scale'}]->() RETURN r.note AS n").records[0]["n"]
+    assert note == "non-voting; about $29B valuation"
+    labels = conn.read("MATCH (o {id: 'meta'}) RETURN labels(o) AS l").records[0]["l"]
+    assert sorted(labels) == ["Lab", "Organization"]
+
+
+def test_moved_and_retyped_relationships_do_not_duplicate(conn: Connection, tmp_path: Path) -> None:
+    load_folder(conn, write_folder(tmp_path / "a"))
+    moved = with_replaced("relationships.csv", "scale-meta,scale-ai,SUPPLIES,meta", "scale-meta,scale-ai,SUPPLIES,microsoft")
+    moved = moved.replace("msft-openai-cloud,microsoft,PARTNERS_WITH,openai,2019-07,,active,,compute",
+                          "msft-openai-cloud,microsoft,SUPPLIES,openai,2019-07,,active,cloud_compute,")
+    summary = load_folder(conn, write_folder(tmp_path / "b", relationships_csv=moved))
+    rows = conn.read("""
+        MATCH (a)-[r]->(b) WHERE r.id IN ['scale-meta', 'msft-openai-cloud']
+        RETURN r.id AS id, type(r) AS type, a.id AS a, b.id AS b ORDER BY id""").records
+    assert [tuple(r.values()) for r in rows] == [
+        ("msft-openai-cloud", "SUPPLIES", "microsoft", "openai"), ("scale-meta", "SUPPLIES", "scale-ai", "microsoft")]
+    assert summary.counts["PARTNERS_WITH"]["deleted"] == 1
+
+
+def test_replace_makes_the_graph_match_the_folder(conn: Connection, tmp_path: Path) -> None:
+    load_folder(conn, write_folder(tmp_path / "a"))
+    conn.driver.execute_query("CREATE (:Scratch {note: 'not in any folder'})")
+    smaller = write_folder(
+        tmp_path / "b",
+        relationships_csv="\n".join(VALID["relationships.csv"].splitlines()[:3]) + "\n",
+        positions_csv="\n".join(VALID["positions.csv"].splitlines()[:1]) + "\n",
+        people_csv="\n".join(VALID["people.csv"].splitlines()[:2]) + "\n",
+    )
+    kept = load_folder(conn, smaller)  # without replace, nothing is deleted
+    assert kept.total("deleted") == 0
+    replaced = load_folder(conn, smaller, replace=True)
+    assert replaced.counts["Person"]["deleted"] == 1
+    assert replaced.counts["SUPPLIES"]["deleted"] == 1
+    assert replaced.counts[POSITION_TYPE]["deleted"] == 3
+    assert replaced.counts["other"]["deleted"] == 1
+
+    fresh_conn_fingerprint = fingerprint(conn)
+    conn.driver.execute_query("MATCH (n) DETACH DELETE n")
+    load_folder(conn, smaller)
+    assert fingerprint(conn) == fresh_conn_fingerprint
+
+
+def test_byte_order_mark_crlf_and_blank_lines_load_like_plain_files(conn: Connection, tmp_path: Path) -> None:
+    load_folder(conn, write_folder(tmp_path / "plain"))
+    plain = fingerprint(conn)
+    conn.driver.execute_query("MATCH (n) DETACH DELETE n")
+    excel = {f"{name.replace('.csv', '_csv')}": b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode() + b"\r\n\r\n"
+             for name, text in VALID.items()}
+    load_folder(conn, write_folder(tmp_path / "excel", **excel))
+    assert fingerprint(conn) == plain
+
+
+def test_cypher_and_html_in_names_are_stored_as_text(conn: Connection, tmp_path: Path) -> None:
+    hostile = '"<img src=x onerror=alert(1)>"'
+    cypher = "\"x'}) DETACH DELETE n //\""
+    folder = write_folder(tmp_path / "d", organizations_csv=with_row(
+        "organizations.csv", f"evil,{hostile},lab,,,,{cypher},reuters-1,low"))
+    load_folder(conn, folder)
+    row = conn.read("MATCH (o:Organization {id: 'evil'}) RETURN o.name AS name, o.description AS d").records[0]
+    assert row["name"] == "<img src=x onerror=alert(1)>"
+    assert row["d"] == "x'}) DETACH DELETE n //"
+    assert count_graph(conn)["Organization"] == 5
+
+
+def test_cli_load_prints_a_summary(conn: Connection, neo4j_env, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "d")
+    first = CliRunner().invoke(cli, ["load", str(folder)])
+    assert first.exit_code == 0, first.output
+    assert "17 created, 0 updated, 0 deleted" in first.output
+    again = CliRunner().invoke(cli, ["load", str(folder)])
+    assert "graph unchanged" in again.output
