@@ -17,6 +17,7 @@ from graph import __version__
 from graph.config import load_settings
 from graph.db import Connection, connect
 from graph.errors import SupplyGraphError
+from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LocalNeo4j, neo4j_version
 from graph.output import FORMATS, cell_text, records_to_rows, to_csv, to_json
@@ -175,11 +176,7 @@ def generate(out_dir: str, relationships: int, seed: int) -> None:
 
     Example: supplygraph generate /tmp/synthetic --relationships 100000 --seed 1
     """
-    from pathlib import Path
-
-    from graph.generate import generate as write_folder
-
-    for name, rows in write_folder(Path(out_dir), relationships, seed).items():
+    for name, rows in generate_folder(Path(out_dir), relationships, seed).items():
         click.echo(f"{name}: {rows} rows")
 
 
