@@ -20,7 +20,8 @@ from graph.errors import SupplyGraphError
 from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LocalNeo4j, neo4j_version
-from graph.output import FORMATS, cell_text, records_to_rows, to_csv, to_json
+from graph.output import FORMATS, cell_text, to_csv, to_json
+from graph.readonly import run_read_only
 from graph.validate import check_folder
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
@@ -149,9 +150,13 @@ def logs(lines: int) -> None:
 @params_option
 @format_option
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds before the server ends the query.")
+@click.option("--row-cap", default=10000, show_default=True, help="At most this many rows are returned.")
 @handle_errors
-def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float) -> None:
+def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float, row_cap: int) -> None:
     """Run a read-only Cypher QUERY ('-' reads it from stdin) in a READ transaction.
+
+    Anything but a pure read is refused before it runs: writes, schema and admin commands,
+    LOAD CSV, procedures not on the allow-list, several statements at once.
 
     Example: supplygraph cypher 'MATCH (o:Organization) RETURN o.name LIMIT 5' --format json
     """
@@ -159,10 +164,12 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
     values = {key: parse_param_value(value) for key, value in params}
     conn = open_connection()
     try:
-        result = conn.read(text, values, timeout=timeout)
+        result = run_read_only(conn, text, values, timeout=timeout, row_cap=row_cap)
     finally:
         conn.close()
-    print_rows(records_to_rows(result.records), list(result.keys), fmt)
+    print_rows(result.rows, result.columns, fmt)
+    if result.truncated:
+        click.echo(f"note: only the first {result.row_cap} rows are shown; raise --row-cap or add a LIMIT", err=True)
 
 
 @cli.command()

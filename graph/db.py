@@ -33,7 +33,7 @@ class Connection:
                 database_=self.database, routing_=RoutingControl.READ,
             )
         except ServiceUnavailable as e:
-            raise DatabaseUnavailable(_unreachable(self.uri)) from e
+            raise DatabaseUnavailable(unreachable_message(self.uri)) from e
         except ClientError as e:
             raise QueryError(f"{e.code}: {e.message}") from e
         except Neo4jError as e:
@@ -43,7 +43,7 @@ class Connection:
         self.driver.close()
 
 
-def _unreachable(uri: str) -> str:
+def unreachable_message(uri: str) -> str:
     return f"Neo4j is not reachable at {uri}: start it with `supplygraph db start`, or set NEO4J_URI"
 
 
@@ -65,5 +65,5 @@ def connect(settings: Settings | None = None, start_local: bool = True) -> Conne
         raise DatabaseUnavailable(f"Neo4j at {uri} refused user {auth[0]!r}: check NEO4J_USERNAME and NEO4J_PASSWORD") from e
     except (ServiceUnavailable, OSError) as e:
         driver.close()
-        raise DatabaseUnavailable(_unreachable(uri)) from e
+        raise DatabaseUnavailable(unreachable_message(uri)) from e
     return Connection(driver=driver, database=settings.database, uri=uri)
