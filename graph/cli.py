@@ -20,6 +20,7 @@ from graph.errors import SupplyGraphError
 from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LocalNeo4j, neo4j_version
+from graph.queries import QUERY_TIMEOUT_S, get_query, load_queries, run_query
 from graph.output import FORMATS, cell_text, to_csv, to_json
 from graph.readonly import run_read_only
 from graph.validate import check_folder
@@ -221,3 +222,40 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
     click.echo("graph unchanged" if not summary.changed else
                f"{summary.total('created')} created, {summary.total('updated')} updated, "
                f"{summary.total('deleted')} deleted", err=True)
+
+
+@cli.command("queries")
+@format_option
+@handle_errors
+def list_queries(fmt: str) -> None:
+    """List the stored queries in cypher/ with their descriptions and parameters.
+
+    Example: supplygraph queries
+    """
+    rows = [{"name": q.name, "description": q.description,
+             "parameters": ", ".join(f"{p.name} {p.type}" + (" (required)" if p.required else f" = {p.default}")
+                                     for p in q.params)}
+            for q in load_queries().values()]
+    print_rows(rows, ["name", "description", "parameters"], fmt)
+
+
+@cli.command("query")
+@click.argument("name")
+@params_option
+@format_option
+@click.option("--timeout", default=QUERY_TIMEOUT_S, show_default=True, help="Seconds before the server ends the query.")
+@handle_errors
+def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float) -> None:
+    """Run the stored query NAME with -p parameters (see `supplygraph queries`).
+
+    Example: supplygraph query indirect_links -p org_id openai -p as_of 2025-06-15
+    """
+    query = get_query(name)
+    conn = open_connection()
+    try:
+        columns, rows = run_query(conn, query, dict(params), timeout=timeout)
+    finally:
+        conn.close()
+    if fmt == "table":  # paths are for the app's pictures; a terminal shows the rest
+        columns = [c for c in columns if c != "path"]
+    print_rows(rows, columns, fmt)

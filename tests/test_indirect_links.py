@@ -1,0 +1,83 @@
+"""Golden tests of the indirect-links query on the real seed graph."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import SEED_DIR, cli
+from graph.db import Connection
+from graph.loader import load_folder
+from graph.queries import get_query, run_query
+
+
+@pytest.fixture(scope="module")
+def seed(session_conn: Connection) -> Connection:
+    with session_conn.driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+    load_folder(session_conn, SEED_DIR)
+    return session_conn
+
+
+def links(conn: Connection, org_id: str | None, as_of: str, **extra) -> dict[str, dict]:
+    _, rows = run_query(conn, get_query("indirect_links"), {"org_id": org_id, "as_of": as_of, **extra})
+    return {(r["org_id"], r["rival_id"]): r for r in rows}
+
+
+@pytest.mark.parametrize("lab", ["openai", "google", "xai"])
+def test_labs_buying_from_scale_ai_link_to_meta_in_june_2025(seed: Connection, lab: str) -> None:
+    found = links(seed, lab, "2025-06-15")
+    link = found[(lab, "meta")]
+    assert link["holder"] == "Meta Platforms"
+    assert link["intermediaries"] == ["Scale AI"]
+    assert "supplies data labeling to" in link["explanation"]
+    assert "Meta Platforms owns 49% of Scale AI (since 2025-06-12)" in link["explanation"]
+    assert "Alexandr Wang" in link["explanation"]  # the CEO Meta hired is a second, independent path
+    assert link["paths"] >= 2
+    assert "reuters-2025-06-12-meta-scale" in link["sources"]
+    assert link["path"]["nodes"][1]["properties"]["id"] == "scale-ai"
+
+
+def test_openai_link_to_meta_ends_when_openai_ended_its_scale_ai_work(seed: Connection) -> None:
+    assert ("openai", "meta") in links(seed, "openai", "2025-06-17")
+    assert ("openai", "meta") not in links(seed, "openai", "2025-07-01")
+    # Google's ending was only reported, and xAI's work paused: their links stay, marked so.
+    assert "[reported]" in links(seed, "google", "2025-07-01")[("google", "meta")]["explanation"]
+    assert "[paused]" in links(seed, "xai", "2025-07-01")[("xai", "meta")]["explanation"]
+
+
+def test_no_link_to_meta_before_meta_bought_into_scale_ai_or_hired_its_ceo(seed: Connection) -> None:
+    before = links(seed, "openai", "2024-01-01")
+    assert ("openai", "meta") not in before
+
+
+def test_anthropic_links_to_alphabet_and_amazon_through_clouds_and_investments(seed: Connection) -> None:
+    found = links(seed, "anthropic", "2025-12-01")
+    alphabet, amazon = found[("anthropic", "alphabet")], found[("anthropic", "amazon")]
+    assert "Google Cloud" in alphabet["explanation"] and "belongs to Alphabet" in alphabet["explanation"]
+    assert "Google DeepMind" in alphabet["rival_labs"]
+    assert "Amazon invested $4.0B in Anthropic" in amazon["explanation"]
+    assert "Amazon Web Services" in amazon["explanation"]
+    assert alphabet["paths"] >= 2 and amazon["paths"] >= 2
+
+
+def test_ranking_for_all_labs_is_sorted_and_explained(seed: Connection) -> None:
+    _, rows = run_query(seed, get_query("indirect_links"), {"as_of": "2025-06-15", "limit": 100})
+    assert len(rows) >= 10
+    scores = [r["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    for row in rows:
+        assert row["explanation"] and row["sources"] and row["org_id"] != row["rival_id"]
+
+
+def test_fewer_intermediaries_find_fewer_links(seed: Connection) -> None:
+    direct = links(seed, "openai", "2025-06-15", max_intermediaries=0)
+    assert ("openai", "meta") not in direct  # Scale AI is an intermediary
+    assert ("openai", "alphabet") in direct  # Google Cloud itself belongs to Alphabet
+
+
+def test_cli_prints_ranked_explained_links(seed: Connection, neo4j_env) -> None:
+    result = CliRunner().invoke(cli, ["query", "indirect_links", "-p", "org_id", "openai", "-p", "as_of", "2025-06-15",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "Meta Platforms owns 49% of Scale AI" in result.stdout
