@@ -218,11 +218,13 @@ def _delete_stale(conn: Connection, index: FolderIndex, replace: bool, summary: 
     """Deletes relationships whose id moved to another type, and with replace, all not in the folder."""
     folder_ids_by_type = {t: set(index.relationship_ids.get(t, ())) for t in RELATIONSHIP_TYPES}
     folder_ids_by_type[POSITION_TYPE] = index.ids[POSITIONS.name]
-    all_folder_ids = set().union(*folder_ids_by_type.values())
+    # An id can move between types of relationships.csv; positions.csv is a file of its own.
+    relationship_file_ids = index.ids[RELATIONSHIPS.name]
     for rel_type in ALL_RELATIONSHIP_TYPES:
         ids = [r["id"] for r in conn.read(f"MATCH ()-[r:{rel_type}]->() RETURN r.id AS id", timeout=600).records]
         own = folder_ids_by_type[rel_type]
-        stale = [i for i in ids if i not in own and (replace or i in all_folder_ids)]
+        moved_from_here = relationship_file_ids if rel_type != POSITION_TYPE else set()
+        stale = [i for i in ids if i not in own and (replace or i in moved_from_here)]
         for start in range(0, len(stale), BATCH_SIZE):
             chunk = stale[start:start + BATCH_SIZE]
             _write(conn, f"UNWIND $ids AS id MATCH ()-[r:{rel_type} {{id: id}}]->() DELETE r", {"ids": chunk})

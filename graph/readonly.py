@@ -33,6 +33,8 @@ ALLOWED_FUNCTION_NAMESPACES = ("date.", "datetime.", "localdatetime.", "localtim
 ALLOWED_FUNCTIONS = frozenset({"db.namefromelementid"})
 PROCEDURE_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)\s*(?:\(|YIELD\b|$)", re.I)
 NAMESPACED_FUNCTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*\(")
+ADMIN_COMMANDS = frozenset({"SHOW", "TERMINATE", "GRANT", "REVOKE", "DENY", "ALTER", "DROP", "START", "STOP",
+                            "ENABLE", "RENAME", "DEALLOCATE", "REALLOCATE", "DRYRUN"})
 REFUSED_PREFIXES = {"EXPLAIN": "EXPLAIN", "PROFILE": "PROFILE", "USE": "USE (switching databases)",
                     ":": "cypher-shell commands such as :param"}
 
@@ -61,13 +63,15 @@ def check_read_only(conn: Connection, text: str) -> str:
     for prefix, what in REFUSED_PREFIXES.items():
         if first_word.startswith(prefix):
             raise _refuse(f"{what} is not run from here")
+    if first_word in ADMIN_COMMANDS:
+        raise _refuse(f"{first_word} starts an administration command")
     if re.search(r"\bLOAD\s+CSV\b", code, re.I):
         raise _refuse("LOAD CSV reads files and URLs")
     for name in PROCEDURE_CALL.findall(code):
         if name.lower() not in ALLOWED_PROCEDURES:
             raise _refuse(f"the procedure {name} is not on the list of allowed read procedures "
                           f"({', '.join(sorted(ALLOWED_PROCEDURES))})")
-    for name in NAMESPACED_FUNCTION.findall(code):
+    for name in NAMESPACED_FUNCTION.findall(PROCEDURE_CALL.sub(" ", code)):
         lowered = name.lower()
         if lowered not in ALLOWED_FUNCTIONS and not lowered.startswith(ALLOWED_FUNCTION_NAMESPACES):
             raise _refuse(f"the function {name} is not allowed here")
@@ -111,10 +115,12 @@ def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None 
         raise DatabaseUnavailable(unreachable_message(conn.uri)) from e
     except Neo4jError as e:
         message = e.message or ""
-        if "timeout" in (e.code or "").lower() or "terminated" in message.lower():
+        code = (e.code or "").lower()
+        if any(w in code for w in ("timeout", "timedout", "terminated")) or any(
+                w in message.lower() for w in ("terminated", "timed out", "timeout")):
             raise QueryError(f"the query ran longer than {timeout:.0f} s and was stopped; narrow it (add a LIMIT "
                              "or start from one entity)") from e
-        if "memory" in (e.code or "").lower() or "memory" in message.lower():
+        if "memory" in code or "memory" in message.lower():
             raise QueryError("the query needed more memory than a query may use and was stopped; narrow it") from e
         raise QueryError(f"{e.code}: {message}") from e
     truncated = len(records) > row_cap

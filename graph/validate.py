@@ -128,7 +128,9 @@ def read_rows(path: Path, spec: FileSpec) -> Iterator[tuple[int, dict[str, str]]
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         for cells in reader:
-            yield reader.line_num, {c: (cells.get(c) or "").strip() for c in spec.columns}
+            row = {c: (cells.get(c) or "").strip() for c in spec.columns}
+            if any(row.values()):  # rows of empty cells are skipped, as validation skips them
+                yield reader.line_num, row
 
 
 def convert(spec: FileSpec, cells: dict[str, str]) -> dict[str, Any]:
@@ -250,7 +252,7 @@ def _check_row(name: str, line: int, row: dict[str, str], spec: FileSpec, index:
         if CONTROL_CHARS.search(value):
             problem(column, "holds control characters (such as NUL): remove them")
             continue
-        values = [v.strip() for v in value.split(";")] if column in spec.list_columns else [value]
+        values = [v.strip() for v in value.split(";") if v.strip()] if column in spec.list_columns else [value]
         allowed = spec.enums.get(column)
         for item in values:
             if allowed is not None and item not in allowed:

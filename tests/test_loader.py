@@ -144,3 +144,22 @@ def test_cli_load_prints_a_summary(conn: Connection, neo4j_env, tmp_path: Path) 
     assert "17 created, 0 updated, 0 deleted" in first.output
     again = CliRunner().invoke(cli, ["load", str(folder)])
     assert "graph unchanged" in again.output
+
+
+def test_rows_of_empty_cells_and_trailing_separators_are_ignored(conn: Connection, tmp_path: Path) -> None:
+    folder = write_folder(
+        tmp_path / "d",
+        relationships_csv=VALID["relationships.csv"] + ",,,,,,,,,,,,,,,\n",
+        organizations_csv=with_row("organizations.csv", "x,X,lab;,,,,,reuters-1;,high"),
+    )
+    load_folder(conn, folder)
+    assert conn.read("MATCH (o {id: 'x'}) RETURN o.roles AS r").records[0]["r"] == ["lab"]
+
+
+def test_a_position_sharing_an_id_with_a_relationship_deletes_nothing(conn: Connection, tmp_path: Path) -> None:
+    load_folder(conn, write_folder(tmp_path / "a"))
+    folder = write_folder(tmp_path / "b", positions_csv=with_row(
+        "positions.csv", "scale-meta,jason-droege,meta,advisor,,,,active,reuters-1,low,"))
+    summary = load_folder(conn, folder)
+    assert summary.total("deleted") == 0
+    assert count_graph(conn)["SUPPLIES"] == 2
