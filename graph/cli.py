@@ -259,3 +259,74 @@ def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, t
     if fmt == "table":  # paths are for the app's pictures; a terminal shows the rest
         columns = [c for c in columns if c != "path"]
     print_rows(rows, columns, fmt)
+
+
+APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@cli.command("app")
+@click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help="Port of the web app.")
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 shares the app with your network.")
+@handle_errors
+def run_app(port: int, address: str) -> None:
+    """Start the explorer web app (Streamlit), headless, XSRF protection on.
+
+    With no NEO4J_URI set, the local Neo4j is started first. Stop the app with Ctrl+C.
+
+    Example: supplygraph app --port 8502
+    """
+    if load_settings().is_local:
+        LocalNeo4j().start()
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.headless", "true",
+               "--server.port", str(port), "--server.address", address, "--server.enableXsrfProtection", "true",
+               "--server.enableCORS", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+    click.echo(f"supplygraph app on http://{address}:{port} (Ctrl+C stops it)", err=True)
+    import subprocess
+
+    try:
+        code = subprocess.call(command, cwd=APP_FILE.parent)
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
+
+
+@cli.command("snapshot")
+@click.argument("entity_id")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PNG file to write.")
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(1, 3), help="How far out to go.")
+@click.option("--as-of", "as_of", default=None, help="The date to draw the graph as of (YYYY-MM-DD); default today.")
+@click.option("--title", default=None, help="The picture's title; default '<name>: N-hop neighbourhood'.")
+@click.option("--limit", default=300, show_default=True, type=click.IntRange(1, 100000),
+              help="At most this many relationships.")
+@click.option("--width", default=1600, show_default=True, type=click.IntRange(200, 8000), help="Width in pixels.")
+@click.option("--height", default=1000, show_default=True, type=click.IntRange(200, 8000), help="Height in pixels.")
+@handle_errors
+def snapshot_command(entity_id: str, out: Path, hops: int, as_of: str | None, title: str | None, limit: int,
+                     width: int, height: int) -> None:
+    """Draw the network around ENTITY_ID as a PNG for a briefing (headless Chromium).
+
+    The picture is the app's network view: title, as-of date, legend and sources footnote. The same
+    graph and options give the same PNG bytes.
+
+    Example: supplygraph snapshot scale-ai --out scale-ai.png --hops 1 --as-of 2025-07-01
+    """
+    import datetime as dt
+
+    from graph.errors import ConfigError
+    from graph.explore import render_view
+    from graph.snapshot import html_to_png
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise ConfigError(f"--as-of {as_of!r} is not a date: write YYYY-MM-DD") from None
+    conn = open_connection()
+    try:
+        page = render_view(conn, entity_id, hops, day, title=title, limit=limit)
+    finally:
+        conn.close()
+    out.write_bytes(html_to_png(page, width=width, height=height))
+    click.echo(f"wrote {out} ({width}x{height})", err=True)
