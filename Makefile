@@ -4,8 +4,10 @@
 setup:
 	./scripts/setup.sh
 
+# Starts the local Neo4j (unless NEO4J_URI points elsewhere), loads seed_data/ (idempotent), opens the app.
 explore: setup
-	.venv/bin/supplygraph db start
+	.venv/bin/supplygraph load seed_data
+	.venv/bin/supplygraph app
 
 test: setup
 	.venv/bin/pytest
