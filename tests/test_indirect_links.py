@@ -35,7 +35,7 @@ def test_labs_buying_from_scale_ai_link_to_meta_in_june_2025(seed: Connection, l
     assert "Alexandr Wang" in link["explanation"]  # the CEO Meta hired is a second, independent path
     assert link["paths"] >= 2
     assert "reuters-2025-06-12-meta-scale" in link["sources"]
-    assert link["path"]["nodes"][1]["properties"]["id"] == "scale-ai"
+    assert link["path_nodes"][1]["properties"]["id"] == "scale-ai"
 
 
 def test_openai_link_to_meta_ends_when_openai_ended_its_scale_ai_work(seed: Connection) -> None:
