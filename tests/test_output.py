@@ -1,0 +1,22 @@
+"""Exports: CSV cells that a spreadsheet would run as formulas are neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from graph.output import to_csv
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_formula_cells_are_quoted(text: str) -> None:
+    out = to_csv([{"name": text}], ["name"])
+    cell = list(csv.reader(io.StringIO(out, newline="")))[1][0]
+    assert cell == "'" + text
+
+
+def test_plain_cells_and_lists_are_kept() -> None:
+    out = to_csv([{"name": "Scale AI", "labs": ["OpenAI", "Google"], "n": 3, "none": None}], ["name", "labs", "n", "none"])
+    assert out == 'name,labs,n,none\nScale AI,"[""OpenAI"", ""Google""]",3,\n'
