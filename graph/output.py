@@ -63,7 +63,9 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([safe_cell(cell_text(row.get(c))) for c in columns])
+        # Bare carriage returns become newlines, which the writer quotes; a lone \r would split the row.
+        writer.writerow([safe_cell(cell_text(row.get(c))).replace("\r\n", "\n").replace("\r", "\n")
+                         for c in columns])
     return out.getvalue()
 
 

@@ -14,7 +14,7 @@ from graph.output import to_csv
 def test_formula_cells_are_quoted(text: str) -> None:
     out = to_csv([{"name": text}], ["name"])
     cell = list(csv.reader(io.StringIO(out, newline="")))[1][0]
-    assert cell == "'" + text
+    assert cell == "'" + text.replace("\r", "\n")
 
 
 def test_plain_cells_and_lists_are_kept() -> None:
