@@ -58,3 +58,16 @@ def neo4j_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture(scope="module")
+def loaded(session_conn: Connection, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The small valid folder (tests/datafolder.py) loaded once per module; returns its fingerprint,
+    which every refused load or query must leave unchanged."""
+    from datafolder import write_folder
+    from graph.loader import fingerprint, load_folder
+
+    with session_conn.driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+    load_folder(session_conn, write_folder(tmp_path_factory.mktemp("valid")))
+    return fingerprint(session_conn)

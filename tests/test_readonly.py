@@ -6,10 +6,9 @@ import pytest
 
 from graph.db import Connection
 from graph.errors import QueryError
-from graph.loader import fingerprint, load_folder
+from graph.loader import fingerprint
 from graph.readonly import run_read_only
 
-from datafolder import write_folder
 
 HOSTILE = [
     "CREATE (n:Evil) RETURN n",
@@ -53,14 +52,6 @@ HOSTILE = [
     "RETURN 1; CREATE (:Evil)",
     ":param x => 1",
 ]
-
-
-@pytest.fixture(scope="module")
-def loaded(session_conn: Connection, tmp_path_factory: pytest.TempPathFactory) -> str:
-    with session_conn.driver.session() as session:
-        session.run("MATCH (n) DETACH DELETE n").consume()
-    load_folder(session_conn, write_folder(tmp_path_factory.mktemp("valid")))
-    return fingerprint(session_conn)
 
 
 @pytest.mark.parametrize("query", HOSTILE)

@@ -89,15 +89,6 @@ BAD_FILES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def loaded(session_conn: Connection, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The valid folder loaded once; its fingerprint is what every refused load must leave."""
-    with session_conn.driver.session() as session:
-        session.run("MATCH (n) DETACH DELETE n").consume()
-    load_folder(session_conn, write_folder(tmp_path_factory.mktemp("valid")))
-    return fingerprint(session_conn)
-
-
 @pytest.mark.parametrize("replacements,message", [c[1:] for c in BAD_FILES], ids=[c[0] for c in BAD_FILES])
 def test_bad_file_is_refused_and_nothing_changes(tmp_path: Path, session_conn: Connection, loaded: str,
                                                  replacements: dict, message: str) -> None:
