@@ -48,7 +48,8 @@ WITH row, old, CASE WHEN old IS NULL THEN 'created'
 _ROLE_LABELS = ":".join(ROLE_LABELS.values())
 
 
-def _node_query(label: str) -> str:
+def _node_query(label: str, fresh: bool = False) -> str:
+    """The write of one batch of nodes; `fresh` (the database was empty) creates without lookups."""
     extra = ""
     if label == "Organization":
         extra = f"REMOVE n:{_ROLE_LABELS} SET n:$(row.labels)"
@@ -59,6 +60,14 @@ def _node_query(label: str) -> str:
     CALL (n) { MATCH (n)-[old_source:SOURCED_FROM]->() DELETE old_source }
     CALL (n, row) { UNWIND row.props.sources AS source_id
                     MATCH (s:Source {id: source_id}) MERGE (n)-[:SOURCED_FROM]->(s) }"""
+    if fresh:
+        return f"""
+UNWIND $rows AS row
+CREATE (n:{label})
+SET n = row.props
+{extra}{sourced.replace("MERGE (n)-[:SOURCED_FROM]", "CREATE (n)-[:SOURCED_FROM]")}
+RETURN 'created' AS outcome, count(*) AS rows
+"""
     return f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (old:{label} {{id: row.props.id}})
@@ -73,8 +82,17 @@ RETURN outcome, count(*) AS rows
 """
 
 
-def _relationship_query(rel_type: str, from_label: str) -> str:
+def _relationship_query(rel_type: str, from_label: str, fresh: bool = False) -> str:
     # rel_type and from_label come from the model's allow-list, never from the files.
+    if fresh:  # nothing to compare with: create without looking for an old copy
+        return f"""
+UNWIND $rows AS row
+MATCH (a:{from_label} {{id: row.from_id}})
+MATCH (b:Organization {{id: row.to_id}})
+CREATE (a)-[r:{rel_type}]->(b)
+SET r = row.props
+RETURN 'created' AS outcome, count(*) AS rows
+"""
     return f"""
 UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
@@ -136,9 +154,10 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     summary = LoadSummary()
     for spec in (SOURCES, ORGANIZATIONS, PEOPLE):
         label = NODE_LABELS[spec.name]
-        _write_batches(conn, _node_query(label), _node_rows(index, spec), batch_size, summary, label, progress)
-    _write_relationships(conn, index, POSITIONS, batch_size, summary, progress)
-    _write_relationships(conn, index, RELATIONSHIPS, batch_size, summary, progress)
+        _write_batches(conn, _node_query(label, was_empty), _node_rows(index, spec), batch_size, summary, label,
+                       progress)
+    _write_relationships(conn, index, POSITIONS, batch_size, summary, progress, was_empty)
+    _write_relationships(conn, index, RELATIONSHIPS, batch_size, summary, progress, was_empty)
     if replace or not was_empty:
         _delete_stale(conn, index, replace, summary)
     unchanged_since_check(index)
@@ -169,16 +188,16 @@ def _relationship_rows(index: FolderIndex, spec: FileSpec) -> Iterator[tuple[str
 
 
 def _write_relationships(conn: Connection, index: FolderIndex, spec: FileSpec, batch_size: int,
-                         summary: LoadSummary, progress: Progress | None) -> None:
+                         summary: LoadSummary, progress: Progress | None, fresh: bool) -> None:
     from_label = "Person" if spec is POSITIONS else "Organization"
     pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rel_type, row in _relationship_rows(index, spec):
         pending[rel_type].append(row)
         if len(pending[rel_type]) >= batch_size:
-            _write_batch(conn, _relationship_query(rel_type, from_label), pending.pop(rel_type), summary, rel_type,
+            _write_batch(conn, _relationship_query(rel_type, from_label, fresh), pending.pop(rel_type), summary, rel_type,
                          progress)
     for rel_type, rows in pending.items():
-        _write_batch(conn, _relationship_query(rel_type, from_label), rows, summary, rel_type, progress)
+        _write_batch(conn, _relationship_query(rel_type, from_label, fresh), rows, summary, rel_type, progress)
 
 
 def _write_batches(conn: Connection, query: str, rows: Iterator[dict[str, Any]], batch_size: int,
