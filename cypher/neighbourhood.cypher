@@ -3,7 +3,7 @@
 // param: entity_id string (required) the id of an organization or person, e.g. "scale-ai"
 // param: hops int (default: 1) how far out to go, 1 to 3
 // param: as_of date (default: today) only relationships valid on this date
-// param: include_ended bool (default: false) also show relationships that had ended by as_of
+// param: include_ended bool (default: false) also show relationships that had ended by as_of (never ones not yet started)
 // param: limit int (default: 300) at most this many relationships, the most connected first
 // returns: one row per relationship: from_id, from_name, from_labels, type, to_id, to_name, to_labels, status, since, until, detail, sources, confidence, rel_id, total (relationships before the limit)
 // example: :param entity_id => 'scale-ai'
@@ -16,30 +16,30 @@ WITH focus, date($as_of) AS asOf
 // Rings of neighbours, each capped so that a hub cannot explode the view.
 CALL (focus, asOf) {
     MATCH (focus)-[r]-(n) WHERE (n:Organization OR n:Person)
-      AND ($include_ended OR ((r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-           AND NOT (r.status = 'ended' AND r.until IS NULL)))
+      AND (r.since IS NULL OR r.since <= asOf)
+      AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
     RETURN collect(DISTINCT n)[..$limit] AS ring1
 }
 CALL (ring1, asOf) {
     UNWIND CASE WHEN $hops >= 2 THEN ring1 ELSE [] END AS m
     MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
-      AND ($include_ended OR ((r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-           AND NOT (r.status = 'ended' AND r.until IS NULL)))
+      AND (r.since IS NULL OR r.since <= asOf)
+      AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
     RETURN collect(DISTINCT n)[..$limit] AS ring2
 }
 CALL (ring2, asOf) {
     UNWIND CASE WHEN $hops >= 3 THEN ring2 ELSE [] END AS m
     MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
-      AND ($include_ended OR ((r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-           AND NOT (r.status = 'ended' AND r.until IS NULL)))
+      AND (r.since IS NULL OR r.since <= asOf)
+      AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
     RETURN collect(DISTINCT n)[..$limit] AS ring3
 }
 WITH asOf, [focus] + ring1 + ring2 + ring3 AS members
 UNWIND members AS a
 WITH asOf, members, a
 MATCH (a)-[r]->(b) WHERE b IN members AND type(r) <> 'SOURCED_FROM'
-  AND ($include_ended OR ((r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-       AND NOT (r.status = 'ended' AND r.until IS NULL)))
+  AND (r.since IS NULL OR r.since <= asOf)
+  AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
 WITH DISTINCT a, r, b
 WITH a, r, b, COUNT { (a)--() } + COUNT { (b)--() } AS weight
 ORDER BY weight DESC, r.id
@@ -50,5 +50,5 @@ WITH e.a AS a, e.r AS r, e.b AS b, total
 RETURN a.id AS from_id, a.name AS from_name, labels(a) AS from_labels, type(r) AS type,
        b.id AS to_id, b.name AS to_name, labels(b) AS to_labels,
        r.status AS status, r.since_text AS since, r.until_text AS until,
-       coalesce(r.service, r.kind, r.title, r.round, '') AS detail,
+       coalesce(r.service, r.title, r.kind, r.round, '') AS detail,
        r.sources AS sources, r.confidence AS confidence, r.id AS rel_id, total

@@ -276,6 +276,8 @@ def run_app(port: int, address: str) -> None:
 
     Example: supplygraph app --port 8502
     """
+    import os
+
     if load_settings().is_local:
         LocalNeo4j().start()
     command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.headless", "true",
@@ -283,13 +285,10 @@ def run_app(port: int, address: str) -> None:
                "--server.enableCORS", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     click.echo(f"supplygraph app on http://{address}:{port} (Ctrl+C stops it)", err=True)
-    import subprocess
-
-    try:
-        code = subprocess.call(command, cwd=APP_FILE.parent)
-    except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
+    # Streamlit replaces this process, so Ctrl+C and signals reach it directly. Run from the project
+    # folder: Streamlit reads .streamlit/ (config, secrets) from the current directory.
+    os.chdir(APP_FILE.parent)
+    os.execv(sys.executable, command)
 
 
 @cli.command("snapshot")

@@ -1,0 +1,263 @@
+"""Streamlit glue shared by the app's pages: the cached connection, cached queries, errors shown.
+
+Pages stay short top-to-bottom scripts; what they ask the graph lives in graph.explore, what they draw
+in graph.views. Everything cached with st.cache_data is plain, picklable data, keyed by the database's
+address and the arguments (the connection object itself is not hashed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import re
+from typing import Any, Iterator, Mapping
+
+import streamlit as st
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph import explore, snapshot
+from graph.config import Settings, load_settings
+from graph.db import Connection, connect
+from graph.errors import DatabaseUnavailable, SupplyGraphError
+from graph.queries import Param, get_query, run_query
+from graph.readonly import ReadOnlyResult, run_read_only
+
+CACHE_TTL_S = 120
+NETWORK_HEIGHT = 720
+cached = st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+
+
+def page_setup(title: str) -> None:
+    st.set_page_config(page_title=f"{title} · supplygraph", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _open(settings: Settings) -> Connection:
+    # The app does not start the local Neo4j itself (`supplygraph app` does before it starts the app):
+    # a page must not wait a minute for a JVM; it says what to do instead.
+    return connect(settings, start_local=False)
+
+
+def connection() -> Connection:
+    """The app's connection, checked on each run; a dead one is dropped, so a later run reconnects.
+
+    Stops the page with an error the user can act on when Neo4j is unreachable or misconfigured.
+    """
+    try:
+        settings = load_settings()
+        conn = _open(settings)
+        try:
+            conn.driver.verify_connectivity()
+        except (DriverError, Neo4jError, OSError):
+            _open.clear()
+            conn = _open(settings)
+        return conn
+    except SupplyGraphError as e:
+        _open.clear()
+        stop_with_error(e)
+        raise  # st.stop() raised already; this line is for type checkers
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def md(text: object) -> str:
+    """Text shown through Streamlit's Markdown (titles, messages) exactly as it is: no links, no formatting."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def stop_with_error(error: Exception) -> None:
+    """Shows an expected problem (it says what to do) and stops the page."""
+    if isinstance(error, DatabaseUnavailable):
+        st.error(md(f"{error}. Then reload this page: the app reconnects by itself."))
+    else:
+        st.error(md(error))
+    st.stop()
+
+
+@contextlib.contextmanager
+def shown_errors() -> Iterator[None]:
+    """supplygraph's errors inside the block become st.error + st.stop, never a traceback."""
+    try:
+        yield
+    except SupplyGraphError as e:
+        if isinstance(e, DatabaseUnavailable):
+            _open.clear()
+        stop_with_error(e)
+
+
+def _key(conn: Connection) -> str:
+    return f"{conn.uri}/{conn.database or ''}"
+
+
+@cached
+def _search(_conn: Connection, key: str, text: str) -> list[dict[str, Any]]:
+    return explore.search_entities(_conn, text)
+
+
+@cached
+def _entity(_conn: Connection, key: str, entity_id: str) -> dict[str, Any] | None:
+    return explore.entity(_conn, entity_id)
+
+
+@cached
+def _date_range(_conn: Connection, key: str) -> tuple[dt.date | None, dt.date | None]:
+    return explore.date_range(_conn)
+
+
+@cached
+def _neighbourhood(_conn: Connection, key: str, entity_id: str, hops: int, as_of: dt.date, include_ended: bool,
+                   limit: int) -> list[dict[str, Any]]:
+    return explore.neighbourhood_rows(_conn, entity_id, hops, as_of, include_ended, limit)
+
+
+@cached
+def _sources(_conn: Connection, key: str, ids: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    return explore.source_details(_conn, ids)
+
+
+@cached
+def _facts(_conn: Connection, key: str, entity_id: str) -> list[dict[str, Any]]:
+    return explore.entity_facts(_conn, entity_id)
+
+
+@cached
+def _timeline(_conn: Connection, key: str, entity_id: str | None) -> list[dict[str, Any]]:
+    return explore.timeline_events(_conn, entity_id)
+
+
+@cached
+def _stored_query(_conn: Connection, key: str, name: str,
+                  values: tuple[tuple[str, Any], ...]) -> tuple[list[str], list[dict[str, Any]]]:
+    return run_query(_conn, get_query(name), dict(values))
+
+
+def search(conn: Connection, text: str) -> list[dict[str, Any]]:
+    with shown_errors():
+        return _search(conn, _key(conn), text.strip())
+
+
+def entity(conn: Connection, entity_id: str) -> dict[str, Any] | None:
+    with shown_errors():
+        return _entity(conn, _key(conn), entity_id)
+
+
+def date_range(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
+    with shown_errors():
+        return _date_range(conn, _key(conn))
+
+
+def view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filters: explore.Filters,
+         limit: int) -> explore.View:
+    with shown_errors():
+        rows = _neighbourhood(conn, _key(conn), entity_id, hops, as_of, "ended" in filters.statuses, limit)
+    return explore.make_view(rows, entity_id, as_of, filters)
+
+
+def sources(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    with shown_errors():
+        return _sources(conn, _key(conn), tuple(ids))
+
+
+def facts(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
+    with shown_errors():
+        return _facts(conn, _key(conn), entity_id)
+
+
+def timeline(conn: Connection, entity_id: str | None) -> list[dict[str, Any]]:
+    with shown_errors():
+        return _timeline(conn, _key(conn), entity_id)
+
+
+def stored_query(conn: Connection, name: str, values: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    with shown_errors():
+        return _stored_query(conn, _key(conn), name, tuple(sorted(values.items())))
+
+
+def console(conn: Connection, text: str) -> ReadOnlyResult:
+    """Typed Cypher, checked read-only and capped (graph.readonly); not cached."""
+    with shown_errors():
+        return run_read_only(conn, text)
+
+
+def entity_picker(conn: Connection, search_key: str, select_key: str, default_id: str | None,
+                  whole_graph: str | None = None) -> str | None:
+    """A search box and a select box of its matches; returns the chosen entity's id.
+
+    With an empty search box the default entity is offered, if it exists. `whole_graph` adds a first
+    choice meaning "no entity", returned as None.
+    """
+    text = st.text_input("Search an organization or person", key=search_key,
+                         placeholder="a name, alias or id, e.g. Scale AI")
+    if text.strip():
+        matches = search(conn, text)
+        if not matches:
+            message = md(f"No organization or person matches {text.strip()!r}: try another spelling or part of the name.")
+            if not whole_graph:
+                st.info(message)
+                st.stop()
+            st.caption(message)
+    else:
+        found = entity(conn, default_id) if default_id else None
+        matches = [found] if found else []
+        if not matches and not whole_graph:
+            st.info("Type a name in the search box to pick an organization or person.")
+            st.stop()
+    labels: dict[str | None, str] = {None: whole_graph or ""}
+    labels.update({m["id"]: explore.entity_label(m) for m in matches})
+    options = ([None] if whole_graph else []) + [m["id"] for m in matches]
+    index = options.index(default_id) if not text.strip() and default_id in options else 0
+    return st.selectbox("Entity", options, index=index, format_func=lambda o: labels.get(o, str(o)), key=select_key)
+
+
+def network(page_html: str, height: int = NETWORK_HEIGHT) -> None:
+    st.iframe(page_html, height=height, alt="Network of organizations and people")
+
+
+def downloads(page_html: str, key: str, stem: str) -> None:
+    """Download buttons for the picture: the HTML page, and a PNG drawn on demand by headless Chromium."""
+    left, right = st.columns(2)
+    left.download_button("Download the picture (HTML)", page_html, file_name=f"{file_stem(stem)}.html",
+                         mime="text/html", key=f"{key}_html", on_click="ignore")
+    state_key = f"{key}_png_bytes"
+    digest = hashlib.sha256(page_html.encode("utf-8")).hexdigest()
+    if right.button("Make a PNG", key=f"{key}_png", help="Draws this picture with headless Chromium"):
+        try:
+            with st.spinner("Drawing the PNG..."):
+                st.session_state[state_key] = (digest, snapshot.html_to_png(page_html))
+        except SupplyGraphError as e:
+            right.error(md(e))
+    made = st.session_state.get(state_key)
+    if made and made[0] == digest:  # the same picture: the HTML is deterministic
+        right.download_button("Download PNG", made[1], file_name=f"{file_stem(stem)}.png", mime="image/png",
+                              key=f"{key}_png_download", on_click="ignore")
+
+
+def file_stem(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "view"
+
+
+def param_input(query_name: str, param: Param) -> Any:
+    """A form widget for a stored query's parameter, chosen by its declared type; key param_<query>_<name>.
+
+    Optional parameters start at their default; required ones at the example their help gives.
+    """
+    key = f"param_{query_name}_{param.name}"
+    label = f"{param.name}{' *' if param.required else ''}"
+    value = param.default_value() if not param.required else _example(param)
+    if param.type == "date":
+        return st.date_input(label, value=value, help=param.help, key=key, format="YYYY-MM-DD")
+    if param.type == "bool":
+        return st.checkbox(label, value=bool(value), help=param.help, key=key)
+    if param.type in ("int", "float"):
+        return st.number_input(label, value=value, step=1 if param.type == "int" else None, help=param.help, key=key)
+    text = st.text_input(label, value="" if value is None else str(value), help=param.help, key=key)
+    return text.strip() or None
+
+
+def _example(param: Param) -> Any:
+    try:
+        return param.coerce(explore.example_value(param.help))
+    except SupplyGraphError:
+        return None

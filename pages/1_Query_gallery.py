@@ -1,0 +1,48 @@
+"""Every stored query of cypher/: its description, a form from its header, the rows and the network."""
+
+import datetime as dt
+
+import streamlit as st
+
+from graph import explore, ui, views
+from graph.errors import SupplyGraphError
+from graph.output import to_csv
+
+ui.page_setup("Query gallery")
+st.title("Query gallery")
+conn = ui.connection()
+
+try:
+    queries = explore.gallery_queries()
+except SupplyGraphError as e:
+    ui.stop_with_error(e)
+if not queries:
+    st.info("There are no stored queries in cypher/ yet.")
+    st.stop()
+name = st.selectbox("Query", list(queries), key="query")
+query = queries[name]
+st.markdown(query.description)
+st.caption(f"Returns: {query.returns}")
+
+values = {param.name: ui.param_input(name, param) for param in query.params}
+missing = [p.name for p in query.params if p.required and values[p.name] in (None, "")]
+if missing:
+    st.info(f"Fill in {', '.join(missing)} to run the query.")
+    st.stop()
+columns, rows = ui.stored_query(conn, name, values)
+st.caption(f"{len(rows):,} row{'s' if len(rows) != 1 else ''}")
+st.dataframe(explore.table_rows(rows, columns), hide_index=True, key="gallery_table")
+st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv", mime="text/csv",
+                   key="gallery_csv", on_click="ignore")
+
+graph = views.graph_from_rows(rows)
+if graph.number_of_edges():
+    as_of = next((v for v in values.values() if isinstance(v, dt.date)), None)
+    sources = ui.sources(conn, sorted({s for *_, d in graph.edges(data=True) for s in d.get("sources") or []}))
+    chosen = ", ".join(f"{k} {v}" for k, v in values.items() if v not in (None, "") and not isinstance(v, dt.date))
+    page = views.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of,
+                             focus_id=values.get("entity_id") or values.get("org_id"), sources=sources)
+    ui.network(page)
+    ui.downloads(page, "gallery", name)
+with st.expander("The Cypher (runs as it is in cypher-shell)"):
+    st.code(query.text, language="cypher")

@@ -1,0 +1,249 @@
+"""The Streamlit pages, driven by widget keys with AppTest, against the test Neo4j holding the seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import graph.cli
+from graph.db import Connection
+from graph.loader import load_folder
+from graph.queries import load_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 90
+
+
+def empty(conn: Connection) -> None:
+    with conn.driver.session(database=conn.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+@pytest.fixture(scope="module")
+def seeded(session_conn: Connection) -> Iterator[Connection]:
+    """The seed, loaded once for this module (the pages only read)."""
+    empty(session_conn)
+    load_folder(session_conn, graph.cli.SEED_DIR)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield session_conn
+
+
+@pytest.fixture
+def app_env(seeded: Connection, neo4j_env: dict[str, str]) -> dict[str, str]:
+    return neo4j_env
+
+
+def run_page(path: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def picture(at: AppTest, index: int = 0) -> str:
+    """The HTML of the page's n-th network picture (an iframe's srcdoc)."""
+    frames = at.get("iframe")
+    assert len(frames) > index, "no network picture on the page"
+    return frames[index].proto.srcdoc
+
+
+# Tables are found by position (st.dataframe's key is only kept for selections): each page has one,
+# the network page two (facts, then sources).
+
+
+def texts(elements) -> str:
+    """The text of messages, Markdown escapes removed (the app escapes what it did not write itself)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in elements))
+
+
+# --------------------------------------------------------------------------------------------------
+# Network view
+
+
+def test_network_page_opens_on_the_scale_ai_story(app_env) -> None:
+    at = run_page("app.py")
+    assert at.selectbox(key="entity").value == "scale-ai"
+    assert at.slider(key="as_of").value == dt.date.today()
+    page = picture(at)
+    assert "Scale AI: 1-hop neighbourhood" in page and f"as of {dt.date.today().isoformat()}" in page
+    for rel_id in ("meta-invests-scale-ai-2025", "scale-ai-supplies-openai"):  # Meta's stake; OpenAI leaving
+        assert rel_id in page
+    assert "sg-legend" in page and "Reuters" in page  # legend, and the footnote's publishers
+    facts = at.dataframe[0].value
+    assert "Meta Platforms invested in Scale AI" in set(facts["fact"])
+    assert any("Reuters" in s for s in facts["sources"])
+    sources = at.dataframe[1].value
+    assert "reuters-2025-06-12-meta-scale" in set(sources["id"])
+    assert not at.error
+
+
+def test_widgets_drive_the_network(app_env) -> None:
+    at = run_page("app.py")
+    at.slider(key="as_of").set_value(dt.date(2024, 1, 1)).run()
+    page = picture(at)
+    assert "as of 2024-01-01" in page
+    assert "meta-invests-scale-ai-2025" not in page  # not yet happened
+    assert "scale-ai-supplies-openai" in page  # still supplying then
+    at.slider(key="as_of").set_value(dt.date.today()).run()
+    at.multiselect(key="types").set_value(["INVESTED_IN"]).run()
+    page = picture(at)
+    assert "meta-invests-scale-ai-2025" in page and "scale-ai-supplies-openai" not in page
+    at.multiselect(key="types").set_value(["SUPPLIES", "INVESTED_IN"]).run()
+    at.multiselect(key="statuses").set_value(["active"]).run()
+    assert "scale-ai-supplies-openai" not in picture(at)  # ended
+    at.multiselect(key="statuses").set_value(["active", "ended"]).run()
+    assert "scale-ai-supplies-openai" in picture(at)
+    one_hop = picture(at).count('"from":')
+    at.slider(key="hops").set_value(2).run()
+    assert "2-hop neighbourhood" in picture(at) and picture(at).count('"from":') > one_hop
+    assert not at.exception and not at.error
+
+
+def test_search_picks_another_entity(app_env) -> None:
+    at = run_page("app.py")
+    at.text_input(key="search").input("Alexandr").run()
+    assert at.selectbox(key="entity").value == "alexandr-wang"
+    assert "Alexandr Wang: 1-hop neighbourhood" in picture(at)
+    at.text_input(key="search").input("no such company zzz").run()
+    assert "No organization or person matches" in texts(at.info)
+    assert not at.exception and not at.get("iframe")
+
+
+def test_limit_says_showing_n_of_m(app_env) -> None:
+    at = run_page("app.py")
+    at.number_input(key="limit").set_value(10).run()
+    assert "showing 10 of" in texts(at.warning)
+    assert "showing 10 of" in picture(at)
+
+
+def test_png_download(app_env) -> None:
+    at = run_page("app.py")
+    at.button(key="network_png").click().run()
+    assert not at.error, texts(at.error)
+    png = at.session_state["network_png_bytes"][1]
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert any(b.key == "network_png_download" for b in at.get("download_button"))
+
+
+def test_neo4j_down_shows_what_to_do_then_recovers(app_env, monkeypatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "Neo4j is not reachable at bolt://127.0.0.1:9" in texts(at.error)
+    assert "supplygraph db start" in texts(at.error)
+    monkeypatch.setenv("NEO4J_URI", app_env["NEO4J_URI"])
+    at.run()  # the same session, a rerun: no restart needed
+    assert not at.exception and not at.error
+    assert "Scale AI: 1-hop neighbourhood" in picture(at)
+
+
+# --------------------------------------------------------------------------------------------------
+# Query gallery
+
+
+def test_gallery_lists_every_stored_query_and_runs_one(app_env) -> None:
+    at = run_page("pages/1_Query_gallery.py")
+    assert set(at.selectbox(key="query").options) == set(load_queries())
+    name = "indirect_links" if "indirect_links" in load_queries() else "neighbourhood"
+    at.selectbox(key="query").set_value(name).run()
+    assert not at.exception and not at.error, texts(at.error)
+    table = at.dataframe[0].value
+    assert len(table) > 0
+    assert any(b.key == "gallery_csv" for b in at.get("download_button"))
+    assert picture(at)  # the rows describe relationships or paths: drawn
+
+
+def test_gallery_form_from_the_header(app_env) -> None:
+    at = run_page("pages/1_Query_gallery.py")
+    at.selectbox(key="query").set_value("neighbourhood").run()
+    assert at.text_input(key="param_neighbourhood_entity_id").value == "scale-ai"  # from the help's e.g.
+    assert isinstance(at.date_input(key="param_neighbourhood_as_of").value, dt.date)
+    assert at.checkbox(key="param_neighbourhood_include_ended").value is False
+    assert at.number_input(key="param_neighbourhood_hops").value == 1
+    at.date_input(key="param_neighbourhood_as_of").set_value(dt.date(2024, 1, 1)).run()
+    assert "meta-invests-scale-ai-2025" not in picture(at)
+    at.checkbox(key="param_neighbourhood_include_ended").check().run()
+    at.text_input(key="param_neighbourhood_entity_id").input("meta").run()
+    assert set(at.dataframe[0].value["from_id"]) | set(
+        at.dataframe[0].value["to_id"]) >= {"meta"}
+    at.text_input(key="param_neighbourhood_entity_id").input("").run()
+    assert "Fill in entity_id" in texts(at.info)
+    assert not at.exception
+
+
+# --------------------------------------------------------------------------------------------------
+# Cypher console
+
+
+def test_console_refuses_writes_with_an_error(app_env, seeded) -> None:
+    at = run_page("pages/2_Cypher_console.py")
+    at.text_area(key="cypher").input("CREATE (:Hacked {x: 1}) RETURN 1").run()
+    at.button(key="run_cypher").click().run()
+    assert not at.exception
+    assert "Refused" in texts(at.error)
+    count = seeded.driver.execute_query("MATCH (n:Hacked) RETURN count(n) AS c").records[0]["c"]
+    assert count == 0
+
+
+def test_console_reads_table_and_network(app_env) -> None:
+    at = run_page("pages/2_Cypher_console.py")
+    at.button(key="run_cypher").click().run()  # the example: paths around Scale AI
+    assert not at.exception and not at.error, texts(at.error)
+    assert len(at.dataframe[0].value) > 0
+    assert "Scale AI" in picture(at)
+    at.text_area(key="cypher").input("MATCH (o:Organization) RETURN o.name AS name ORDER BY name LIMIT 3").run()
+    at.button(key="run_cypher").click().run()
+    assert list(at.dataframe[0].value.columns) == ["name"]
+    assert not at.get("iframe")  # nothing to draw
+    at.text_area(key="cypher").input("MATCH (n RETURN n").run()
+    at.button(key="run_cypher").click().run()
+    assert at.error and not at.exception
+
+
+# --------------------------------------------------------------------------------------------------
+# Timeline
+
+
+def test_timeline_for_scale_ai_and_the_whole_graph(app_env) -> None:
+    at = run_page("pages/3_Timeline.py")
+    assert at.selectbox(key="timeline_entity").value == "scale-ai"
+    table = at.dataframe[0].value
+    assert "Meta Platforms invested in Scale AI: strategic, 49%, USD 14.3B" in set(table["event"])
+    assert "Alexandr Wang left Scale AI: CEO (executive)" in set(table["event"])
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    scale_events = len(table)
+    at.selectbox(key="timeline_entity").select_index(0).run()  # (the whole graph)
+    assert len(at.dataframe[0].value) > scale_events
+    at.multiselect(key="timeline_kinds").set_value(["person starts"]).run()
+    assert set(at.dataframe[0].value["kind"]) == {"person starts"}
+    assert not at.exception and not at.error
+
+
+# --------------------------------------------------------------------------------------------------
+# Briefing export from the command line
+
+
+def test_snapshot_command_writes_the_same_png_each_time(app_env, tmp_path) -> None:
+    from click.testing import CliRunner
+    from PIL import Image, ImageStat
+
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    for out in (first, second):
+        result = CliRunner().invoke(graph.cli.cli, ["snapshot", "scale-ai", "--out", str(out), "--as-of", "2025-07-01",
+                                                    "--title", "Scale AI <b>after</b> the Meta deal"])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()  # deterministic, byte for byte
+    image = Image.open(first)
+    assert image.size == (1600, 1000)
+    assert ImageStat.Stat(image.convert("L")).stddev[0] > 10
+    result = CliRunner().invoke(graph.cli.cli, ["snapshot", "no-such-id", "--out", str(tmp_path / "c.png")])
+    assert result.exit_code == 1 and "Error: no organization or person has the id 'no-such-id'" in result.output
+    result = CliRunner().invoke(graph.cli.cli, ["snapshot", "scale-ai", "--out", str(tmp_path / "d.png"),
+                                                "--as-of", "June"])
+    assert result.exit_code == 1 and "--as-of 'June' is not a date" in result.output
