@@ -20,7 +20,7 @@ CALL (a, asOf) {
           AND NOT (g.status = 'ended' AND g.until IS NULL) }
     RETURN root AS aRoot ORDER BY root.id LIMIT 1
 }
-WITH asOf, a, aRoot, EXISTS { (aRoot)<-[:SUBSIDIARY_OF|ACQUIRED_BY]-{0,6}(:Lab) } AS aRunsLab
+WITH asOf, a, aRoot, EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) } AS aRunsLab
 // Level 1: what A depends on, on asOf.
 MATCH (a)-[dep:SUPPLIES|INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
 WHERE (dep:INVESTED_IN OR dep:PARTNERS_WITH OR endNode(dep) = a)
@@ -125,13 +125,14 @@ CALL (holder, asOf) {
 WITH asOf, a, aRoot, aRunsLab, holder, chains, rival
 WHERE rival <> aRoot
   // Competitors: both families run a lab, or an explicit competes-with between the families.
-  AND ((aRunsLab AND EXISTS { (rival)<-[:SUBSIDIARY_OF|ACQUIRED_BY]-{0,6}(:Lab) })
-       OR EXISTS { (aRoot)<-[:SUBSIDIARY_OF|ACQUIRED_BY]-{0,6}()-[:COMPETES_WITH]-()-[:SUBSIDIARY_OF|ACQUIRED_BY]->{0,6}(rival) })
+  AND ((aRunsLab AND EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) })
+       OR EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(rival)
+                 WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf) })
 UNWIND chains AS chain
 WITH asOf, a, aRoot, holder, rival, chain.rels AS rels, chain.ns AS ns
   // The chain stops at the first organization of the rival's family and never re-enters A's.
-WHERE NONE(n IN ns[1..-1] WHERE EXISTS { (n)-[:SUBSIDIARY_OF|ACQUIRED_BY]->{0,6}(rival) })
-  AND NONE(n IN ns[1..] WHERE EXISTS { (n)-[:SUBSIDIARY_OF|ACQUIRED_BY]->{0,6}(aRoot) })
+WHERE NONE(n IN ns[1..-1] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(rival) })
+  AND NONE(n IN ns[1..] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(aRoot) })
 WITH a, asOf, rival, holder, ns, rels AS facts,
      // Path score: each fact's confidence and status, stakes and amounts, recency; fewer hops score higher.
      reduce(s = 1.0, r IN rels |
@@ -183,7 +184,7 @@ WITH a, asOf, rival, found, best, sources, score,
         + CASE WHEN f.holder <> rival THEN '; ' + f.holder.name + ' belongs to ' + rival.name ELSE '' END
      ] AS sentences
 WITH a, rival, found, best, sources, score, sentences,
-     COLLECT { MATCH (rival)<-[:SUBSIDIARY_OF|ACQUIRED_BY]-{0,6}(l:Lab) RETURN DISTINCT l.name ORDER BY l.name } AS rivalLabs
+     COLLECT { MATCH (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(l:Lab) RETURN DISTINCT l.name ORDER BY l.name } AS rivalLabs
 WITH a, rival, found, best, sources, score, sentences, rivalLabs,
      '; ' + rival.name + CASE WHEN size(rivalLabs) > 0
          THEN ' runs rival lab work (' + reduce(t = '', l IN rivalLabs | t + CASE WHEN t = '' THEN '' ELSE ', ' END + l) + ')'

@@ -11,8 +11,10 @@
 // example: :param as_of => date('2025-06-15')
 // example: :param include_ended => false
 // example: :param limit => 300
-MATCH (focus {id: $entity_id}) WHERE focus:Organization OR focus:Person
-WITH focus, date($as_of) AS asOf
+OPTIONAL MATCH (org:Organization {id: $entity_id})
+OPTIONAL MATCH (person:Person {id: $entity_id})
+WITH coalesce(org, person) AS focus, date($as_of) AS asOf
+WHERE focus IS NOT NULL
 // Rings of neighbours, each capped so that a hub cannot explode the view.
 CALL (focus, asOf) {
     MATCH (focus)-[r]-(n) WHERE (n:Organization OR n:Person)

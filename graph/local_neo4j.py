@@ -313,7 +313,6 @@ class LocalNeo4j:
                 f"Neo4j (pid {pid}) did not stop within {timeout:.0f} s and was killed; "
                 "it will recover its store on the next start"
             )
-        _reap(pid)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -327,25 +326,25 @@ class LocalNeo4j:
 
 
 def _alive(pid: int) -> bool:
+    """True while the process runs; reaps it when it is our own child (tests, the app) that exited."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child: ask the kernel
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    # A zombie child (ours, not yet reaped) has exited for our purposes.
+    # A zombie has exited; but the JVM's main thread can be a zombie while its shutdown thread
+    # still flushes the store, so only a zombie with no threads left has really ended.
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     except OSError:
         return True
-
-
-def _reap(pid: int) -> None:
-    """Collects the exit status when the server was started by this very process (tests, the app)."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
+    return not (fields.get("State", "").strip().startswith("Z") and int(fields.get("Threads", "1")) <= 1)
 
 
 def _is_our_launcher(pid: int, home: Path) -> bool:

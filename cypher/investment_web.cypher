@@ -1,0 +1,61 @@
+// name: investment_web
+// description: The investments around one organization on a date, in three sections told apart by `section`: 'investor' (who INVESTED_IN it), 'investee' (whom it INVESTED_IN), 'co-investor' (its investors' investments in its rivals). Rivals are organizations outside its corporate family that are labs when its family holds a lab, or that COMPETES_WITH a member of its family; the family is every organization sharing an owner with it through SUBSIDIARY_OF/ACQUIRED_BY edges valid on the date. One row per investment.
+// param: org_id string (required) the organization's id, e.g. "anthropic"
+// param: as_of date (default: today) only relationships valid on this date
+// param: limit int (default: 300) at most this many rows, investors first
+// returns: section, investor_id, investor, investee_id, investee, amount, currency, stake_percent, round, since, until, status, also (for a co-investor: what it holds in the organization itself), rel_id, sources
+// example: :param org_id => 'anthropic'
+// example: :param as_of => date('2025-12-01')
+// example: :param limit => 300
+MATCH (org:Organization {id: $org_id})
+WITH org, date($as_of) AS asOf
+CALL (org, asOf) {
+    MATCH (org)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
+        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))*(top)
+    WITH DISTINCT top
+    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf)
+        AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
+    RETURN collect(DISTINCT member) AS family
+}
+CALL (org, family, asOf) {
+    MATCH (i:Organization)-[r:INVESTED_IN]->(org)
+    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    RETURN 0 AS rank, 'investor' AS section, i, r, org AS t, [] AS also
+  UNION
+    MATCH (org)-[r:INVESTED_IN]->(t:Organization)
+    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    RETURN 1 AS rank, 'investee' AS section, org AS i, r, t, [] AS also
+  UNION
+    MATCH (i:Organization)-[own:INVESTED_IN]->(org)
+    WHERE (own.since IS NULL OR own.since <= asOf) AND (own.until IS NULL OR own.until > asOf)
+      AND NOT (own.status = 'ended' AND own.until IS NULL)
+    WITH DISTINCT i
+    MATCH (i)-[r:INVESTED_IN]->(t:Organization)
+    WHERE NOT t IN family
+      AND (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+      AND NOT (r.status = 'ended' AND r.until IS NULL)
+      AND ((t:Lab AND any(m IN family WHERE m:Lab))
+           OR EXISTS { MATCH (t)-[c:COMPETES_WITH]-(m) WHERE m IN family
+                         AND (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
+                         AND NOT (c.status = 'ended' AND c.until IS NULL) })
+    // What the co-investor holds in the organization itself, in words.
+    RETURN 2 AS rank, 'co-investor' AS section, i, r, t,
+           COLLECT { MATCH (i)-[own:INVESTED_IN]->(org)
+                     WHERE (own.since IS NULL OR own.since <= asOf) AND (own.until IS NULL OR own.until > asOf)
+                       AND NOT (own.status = 'ended' AND own.until IS NULL)
+                     WITH own ORDER BY own.since, own.id
+                     RETURN coalesce(own.round, 'investment')
+                       + CASE WHEN own.stake_percent IS NOT NULL THEN ', ' + toString(CASE WHEN own.stake_percent = toInteger(own.stake_percent) THEN toInteger(own.stake_percent) ELSE own.stake_percent END) + '%' ELSE '' END
+                       + CASE WHEN own.amount IS NULL THEN ''
+                              WHEN own.amount >= 1e9 THEN ', ' + coalesce(own.currency + ' ', '') + toString(round(own.amount / 1e9, 1)) + 'B'
+                              ELSE ', ' + coalesce(own.currency + ' ', '') + toString(round(own.amount / 1e6, 1)) + 'M' END
+                       + CASE WHEN own.since_text IS NOT NULL THEN ' (' + own.since_text + ')' ELSE '' END } AS also
+}
+RETURN section, i.id AS investor_id, i.name AS investor, t.id AS investee_id, t.name AS investee,
+       r.amount AS amount, r.currency AS currency, r.stake_percent AS stake_percent, r.round AS round,
+       r.since_text AS since, r.until_text AS until, r.status AS status, also, r.id AS rel_id,
+       coalesce(r.sources, []) AS sources
+ORDER BY rank, toLower(investor), investor_id, toLower(investee), investee_id, r.since, rel_id
+LIMIT $limit

@@ -1,0 +1,65 @@
+// name: paths_between
+// description: How two entities (organizations or people) are connected on a date: the shortest paths between them and the next-shortest ones (SHORTEST 2 GROUPS), at most max_hops relationships long, over relationships of any type but SOURCED_FROM that are valid on the date, in either direction, never visiting a node twice. One row per route (sequence of nodes), parallel relationships folded together; shortest first.
+// param: from_id string (required) an organization's or a person's id, e.g. "openai"
+// param: to_id string (required) an organization's or a person's id, e.g. "meta"
+// param: as_of date (default: today) only relationships valid on this date
+// param: max_hops int (default: 4) at most this many relationships per path, 1 to 6
+// param: limit int (default: 25) at most this many paths
+// returns: hops, chain (names joined by -TYPE-> / <-TYPE- arrows; {...} lists parallel relationships), names, types (per hop, '|'-joined), paths (paths folded into this route), steps (one phrase per relationship with its dates and status), sources, path (one of the route's paths)
+// example: :param from_id => 'openai'
+// example: :param to_id => 'meta'
+// example: :param as_of => date('2025-06-15')
+// example: :param max_hops => 4
+// example: :param limit => 25
+CALL () {
+    MATCH (n:Organization {id: $from_id}) RETURN n AS a
+  UNION
+    MATCH (n:Person {id: $from_id}) RETURN n AS a
+}
+CALL () {
+    MATCH (n:Organization {id: $to_id}) RETURN n AS b
+  UNION
+    MATCH (n:Person {id: $to_id}) RETURN n AS b
+}
+WITH a, b, date($as_of) AS asOf
+WHERE a <> b
+// The hop bound in the pattern is a literal (6). max_hops filters the found groups afterwards: as a filter inside the
+// search it would make SHORTEST enumerate every longer trail when fewer than two groups fit, and the answer is the same.
+MATCH p = SHORTEST 2 GROUPS
+    ((a)((x)-[r:!SOURCED_FROM WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+            AND NOT (r.status = 'ended' AND r.until IS NULL)]-(y)){1,6}(b)
+     WHERE NOT b IN x
+       AND all(i IN range(0, size(x) - 2) WHERE NOT x[i] IN x[i + 1..]))
+WHERE length(p) <= $max_hops
+// One row per route (sequence of nodes); parallel relationships between the same two nodes are listed together.
+WITH p, nodes(p) AS ns, relationships(p) AS rs
+ORDER BY [r IN rs | r.id]
+WITH ns, collect(p) AS ps
+WITH ns, ps, size(ns) - 1 AS hops,
+     [i IN range(0, size(ns) - 2) |
+        COLLECT { UNWIND ps AS q WITH relationships(q)[i] AS r
+                  RETURN DISTINCT CASE WHEN startNode(r) = ns[i] THEN '-' + type(r) + '->' ELSE '<-' + type(r) + '-' END AS arrow
+                  ORDER BY arrow }] AS arrows,
+     COLLECT { UNWIND ps AS q UNWIND range(0, size(ns) - 2) AS i WITH DISTINCT i, relationships(q)[i] AS r
+               ORDER BY i, r.id RETURN r } AS rels
+WITH ns, ps, hops, arrows, rels,
+     reduce(t = ns[0].name, i IN range(0, hops - 1) |
+            t + CASE WHEN size(arrows[i]) = 1 THEN ' ' + arrows[i][0] + ' '
+                     ELSE ' {' + reduce(u = '', a IN arrows[i] | u + CASE WHEN u = '' THEN '' ELSE ' ' END + a) + '} ' END
+              + ns[i + 1].name) AS chain
+RETURN hops, chain,
+       [n IN ns | n.name] AS names,
+       [i IN range(0, hops - 1) | reduce(u = '', t IN COLLECT { UNWIND ps AS q RETURN DISTINCT type(relationships(q)[i]) AS t ORDER BY t } |
+                                         u + CASE WHEN u = '' THEN '' ELSE '|' END + t)] AS types,
+       size(ps) AS paths,
+       [r IN rels | startNode(r).name + ' ' + type(r) + ' ' + endNode(r).name
+                  + CASE WHEN coalesce(r.service, r.kind, r.title, r.round) IS NOT NULL
+                         THEN ' (' + coalesce(r.service, r.title, r.kind, r.round) + ')' ELSE '' END
+                  + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ', ' + r.since_text + ' to ' + r.until_text
+                         WHEN r.since_text IS NOT NULL THEN ', since ' + r.since_text
+                         WHEN r.until_text IS NOT NULL THEN ', until ' + r.until_text ELSE '' END
+                  + CASE WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END] AS steps,
+       COLLECT { UNWIND rels AS r UNWIND coalesce(r.sources, []) AS s RETURN DISTINCT s ORDER BY s } AS sources,
+       ps[0] AS path
+ORDER BY hops, chain, [n IN ns | n.id]
+LIMIT $limit

@@ -1,0 +1,69 @@
+// name: shared_vendors
+// description: Suppliers two organizations share on a date: every organization with a valid SUPPLIES to a member of A's corporate family and one to a member of B's. A family is the organization plus every organization that shares an owner with it (or owns it, or is owned by it) through SUBSIDIARY_OF/ACQUIRED_BY edges valid on the date, so a supplier of Google counts for Google DeepMind; supplies to the family members are direct SUPPLIES only.
+// param: lab_a string (required) the first organization's id, e.g. "openai"
+// param: lab_b string (required) the second organization's id, e.g. "google"
+// param: as_of date (default: today) only relationships valid on this date
+// param: limit int (default: 100) at most this many suppliers, the most shared first
+// returns: vendor_id, vendor, services (all services to either side), customers_a (members of A's family it supplies), customers_b, deals_a (one phrase per supply with dates and status), deals_b, since (earliest known start among them), rel_ids, sources
+// example: :param lab_a => 'openai'
+// example: :param lab_b => 'google'
+// example: :param as_of => date('2025-06-01')
+// example: :param limit => 100
+MATCH (a:Organization {id: $lab_a}), (b:Organization {id: $lab_b})
+WITH a, b, date($as_of) AS asOf
+// Each side's family: organizations with an owner in common with it (0 hops up counts: itself).
+CALL (a, asOf) {
+    MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
+        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))*(top)
+    WITH DISTINCT top
+    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf)
+        AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
+    RETURN collect(DISTINCT member) AS familyA
+}
+CALL (b, asOf) {
+    MATCH (b)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
+        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))*(top)
+    WITH DISTINCT top
+    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf)
+        AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
+    RETURN collect(DISTINCT member) AS familyB
+}
+UNWIND familyA AS ca
+MATCH (v:Organization)-[ra:SUPPLIES]->(ca)
+WHERE (ra.since IS NULL OR ra.since <= asOf) AND (ra.until IS NULL OR ra.until > asOf)
+  AND NOT (ra.status = 'ended' AND ra.until IS NULL)
+WITH asOf, familyB, v, collect({c: ca, r: ra}) AS toA
+WHERE EXISTS {
+    MATCH (v)-[rb:SUPPLIES]->(cb) WHERE cb IN familyB
+      AND (rb.since IS NULL OR rb.since <= asOf) AND (rb.until IS NULL OR rb.until > asOf)
+      AND NOT (rb.status = 'ended' AND rb.until IS NULL)
+}
+CALL (v, familyB, asOf) {
+    UNWIND familyB AS cb
+    MATCH (v)-[rb:SUPPLIES]->(cb)
+    WHERE (rb.since IS NULL OR rb.since <= asOf) AND (rb.until IS NULL OR rb.until > asOf)
+      AND NOT (rb.status = 'ended' AND rb.until IS NULL)
+    RETURN collect({c: cb, r: rb}) AS toB
+}
+WITH v, toA, toB, [d IN toA + toB | d.r] AS rels
+RETURN v.id AS vendor_id, v.name AS vendor,
+       COLLECT { UNWIND rels AS r RETURN DISTINCT r.service AS s ORDER BY s } AS services,
+       COLLECT { UNWIND toA AS d RETURN DISTINCT d.c.name AS n ORDER BY n } AS customers_a,
+       COLLECT { UNWIND toB AS d RETURN DISTINCT d.c.name AS n ORDER BY n } AS customers_b,
+       COLLECT { UNWIND toA AS d WITH d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
+                 RETURN r.service + ' to ' + c.name
+                   + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
+                          WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
+                          WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
+                   + CASE WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_a,
+       COLLECT { UNWIND toB AS d WITH d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
+                 RETURN r.service + ' to ' + c.name
+                   + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
+                          WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
+                          WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
+                   + CASE WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_b,
+       reduce(m = null, r IN rels | CASE WHEN r.since IS NOT NULL AND (m IS NULL OR r.since < m.since) THEN r ELSE m END).since_text AS since,
+       COLLECT { UNWIND rels AS r RETURN DISTINCT r.id AS id ORDER BY id } AS rel_ids,
+       COLLECT { UNWIND rels AS r UNWIND coalesce(r.sources, []) AS s RETURN DISTINCT s ORDER BY s } AS sources
+ORDER BY size(customers_a) + size(customers_b) DESC, toLower(vendor), vendor_id
+LIMIT $limit

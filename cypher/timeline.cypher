@@ -1,0 +1,47 @@
+// name: timeline
+// description: Dated events of one organization or person, or of the whole graph: every relationship (positions included; SOURCED_FROM excluded) that touches it gives a 'started' event on its since date and an 'ended' event on its until date; unknown dates give no event. One row per event, oldest first.
+// param: entity_id string (default: null) an organization's or a person's id, e.g. "scale-ai"; empty for the whole graph
+// param: as_of date (default: today) only events dated on or before this date (a later date shows planned ends)
+// param: limit int (default: 500) at most this many events, oldest first
+// returns: date, date_text (as written: YYYY, YYYY-MM or YYYY-MM-DD), event ('started' or 'ended'), type, from_id, from_name, to_id, to_name, detail, status, rel_id, sources
+// example: :param entity_id => 'scale-ai'
+// example: :param as_of => date('2025-12-31')
+// example: :param limit => 500
+WITH date($as_of) AS asOf
+CALL () {
+    // One entity (an organization or a person may share an id): its relationships, each once.
+    MATCH (n:Organization {id: $entity_id})-[r]-()
+    WHERE NOT r:SOURCED_FROM
+    RETURN r
+  UNION
+    MATCH (n:Person {id: $entity_id})-[r]-()
+    WHERE NOT r:SOURCED_FROM
+    RETURN r
+  UNION
+    // The whole graph.
+    WITH 1 AS whole WHERE $entity_id IS NULL
+    MATCH ()-[r]->()
+    WHERE NOT r:SOURCED_FROM
+    RETURN r
+}
+WITH asOf, r, startNode(r) AS a, endNode(r) AS b
+UNWIND [e IN [{event: 'started', date: r.since, text: r.since_text}, {event: 'ended', date: r.until, text: r.until_text}]
+        WHERE e.date IS NOT NULL AND e.date <= asOf] AS e
+RETURN e.date AS date, e.text AS date_text, e.event AS event, type(r) AS type,
+       a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
+       CASE type(r)
+         WHEN 'HOLDS_POSITION' THEN coalesce(r.title, r.kind) + CASE WHEN r.title IS NOT NULL THEN ' (' + r.kind + ')' ELSE '' END
+         WHEN 'INVESTED_IN' THEN coalesce(r.round, 'investment')
+              + CASE WHEN r.stake_percent IS NOT NULL THEN ', ' + toString(CASE WHEN r.stake_percent = toInteger(r.stake_percent) THEN toInteger(r.stake_percent) ELSE r.stake_percent END) + '%' ELSE '' END
+              + CASE WHEN r.amount IS NULL THEN ''
+                     WHEN r.amount >= 1e9 THEN ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e9, 1)) + 'B'
+                     ELSE ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e6, 1)) + 'M' END
+         WHEN 'ACQUIRED_BY' THEN 'acquisition'
+              + CASE WHEN r.amount IS NULL THEN ''
+                     WHEN r.amount >= 1e9 THEN ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e9, 1)) + 'B'
+                     ELSE ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e6, 1)) + 'M' END
+         ELSE coalesce(r.service, r.kind, '')
+       END AS detail,
+       r.status AS status, r.id AS rel_id, coalesce(r.sources, []) AS sources
+ORDER BY date, event, type, toLower(from_name), from_id, toLower(to_name), to_id, rel_id
+LIMIT $limit
