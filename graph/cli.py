@@ -58,7 +58,7 @@ format_option = click.option(
 )
 
 
-def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, count: bool = True) -> None:
     if fmt == "json":
         click.echo(to_json(rows))
     elif fmt == "csv":
@@ -68,7 +68,8 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str)
         for row in rows:
             table.add_row(*(cell_text(row.get(c)) for c in columns))
         Console(width=max(120, Console().width)).print(table)
-        click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
+        if count:
+            click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
 
 
 def open_connection() -> Connection:
@@ -218,7 +219,7 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
         conn.close()
     outcomes = ("created", "updated", "unchanged", "deleted")
     rows = [{"kind": kind, **{o: counts[o] for o in outcomes}} for kind, counts in summary.counts.items()]
-    print_rows(rows, ["kind", *outcomes], "table")
+    print_rows(rows, ["kind", *outcomes], "table", count=False)
     click.echo("graph unchanged" if not summary.changed else
                f"{summary.total('created')} created, {summary.total('updated')} updated, "
                f"{summary.total('deleted')} deleted", err=True)
