@@ -127,7 +127,8 @@ WHERE rival <> aRoot
   // Competitors: both families run a lab, or an explicit competes-with between the families.
   AND ((aRunsLab AND EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) })
        OR EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(rival)
-                 WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf) })
+                 WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
+                   AND NOT (c.status = 'ended' AND c.until IS NULL) })
 UNWIND chains AS chain
 WITH asOf, a, aRoot, holder, rival, chain.rels AS rels, chain.ns AS ns
   // The chain stops at the first organization of the rival's family and never re-enters A's.
