@@ -12,150 +12,158 @@
 WITH date($as_of) AS asOf
 MATCH (a:Organization)
 WHERE ($org_id IS NULL AND a:Lab) OR a.id = $org_id
-// A's corporate family root, through family edges valid on asOf, and whether A's family runs a lab.
+// Each organization's links are found in a subquery of their own, so that its working rows are
+// released before the next organization's (the ranking of every lab stays within memory).
 CALL (a, asOf) {
-    MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf)
-          AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
-    WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf)
-          AND NOT (g.status = 'ended' AND g.until IS NULL) }
-    RETURN root AS aRoot ORDER BY root.id LIMIT 1
+    // A's corporate family root, through family edges valid on asOf, and whether A's family runs a lab.
+    CALL (a, asOf) {
+        MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf)
+              AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
+        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf)
+              AND NOT (g.status = 'ended' AND g.until IS NULL) }
+        RETURN root AS aRoot ORDER BY root.id LIMIT 1
+    }
+    WITH asOf, a, aRoot, EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) } AS aRunsLab
+    // Level 1: what A depends on, on asOf.
+    MATCH (a)-[dep:SUPPLIES|INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
+    WHERE (dep:INVESTED_IN OR dep:PARTNERS_WITH OR endNode(dep) = a)
+      AND (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf)
+              AND NOT (dep.status = 'ended' AND dep.until IS NULL)
+    WITH asOf, a, aRoot, aRunsLab, x1, [dep] AS rels, [a, x1] AS ns
+    // Level 2: who holds the last organization of each chain (it invested in it, owns it as parent or
+    // acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
+    CALL (asOf, a, x1, rels, ns) {
+        RETURN rels AS grown, ns AS reached
+      UNION
+        WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
+        WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
+               OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
+          AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
+              AND NOT (h.status = 'ended' AND h.until IS NULL)
+          AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+    }
+    // Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
+    // by dependencies x organizations, however many paths a hub opens.
+    WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
+    ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
+             CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
+    WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+    WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
+    // Level 3: who holds the last organization of each chain (it invested in it, owns it as parent or
+    // acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
+    CALL (asOf, a, x1, rels, ns) {
+        RETURN rels AS grown, ns AS reached
+      UNION
+        WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
+        WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
+               OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
+          AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
+              AND NOT (h.status = 'ended' AND h.until IS NULL)
+          AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+    }
+    // Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
+    // by dependencies x organizations, however many paths a hub opens.
+    WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
+    ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
+             CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
+    WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+    WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
+    // Level 4: who holds the last organization of each chain (it invested in it, owns it as parent or
+    // acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
+    CALL (asOf, a, x1, rels, ns) {
+        RETURN rels AS grown, ns AS reached
+      UNION
+        WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
+        WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
+               OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
+          AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
+              AND NOT (h.status = 'ended' AND h.until IS NULL)
+          AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+    }
+    // Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
+    // by dependencies x organizations, however many paths a hub opens.
+    WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
+    ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
+             CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
+    WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+    WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
+    // People: someone who led or sits on the board of the chain's last organization now works for another.
+    CALL (asOf, rels, ns) {
+        RETURN rels AS grown, ns AS reached
+      UNION
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)<-[led:HOLDS_POSITION]-(:Person)-[now:HOLDS_POSITION]->(y:Organization)
+        WHERE NOT y IN ns AND led.kind IN ['executive', 'founder', 'board']
+          AND (led.since IS NULL OR led.since <= asOf)
+          AND (now.since IS NULL OR now.since <= asOf) AND (now.until IS NULL OR now.until > asOf)
+          AND now.status <> 'ended'
+        // One pair of positions per person and organization: their most senior role at cur, their role now.
+        WITH asOf, rels, ns, y, led, now
+        ORDER BY CASE led.kind WHEN 'executive' THEN 0 WHEN 'founder' THEN 1 ELSE 2 END, led.since DESC,
+                 CASE now.kind WHEN 'executive' THEN 0 ELSE 1 END
+        WITH rels, ns, y, startNode(led) AS person, collect(led)[0] AS led, collect(now)[0] AS now
+        RETURN rels + [led, now] AS grown, ns + [y] AS reached
+    }
+    WITH asOf, a, aRoot, aRunsLab, grown AS rels, reached AS ns, last(reached) AS holder
+    WHERE holder <> a
+    WITH asOf, a, aRoot, aRunsLab, holder, collect({rels: rels, ns: ns}) AS chains
+    // The holder's family root is the rival; tested once per holder.
+    CALL (holder, asOf) {
+        MATCH (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf)
+              AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
+        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf)
+              AND NOT (g.status = 'ended' AND g.until IS NULL) }
+        RETURN root AS rival ORDER BY root.id LIMIT 1
+    }
+    WITH asOf, a, aRoot, aRunsLab, holder, chains, rival
+    WHERE rival <> aRoot
+      // Competitors: both families run a lab, or an explicit competes-with between the families.
+      AND ((aRunsLab AND EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) })
+           OR EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(rival)
+                     WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
+                       AND NOT (c.status = 'ended' AND c.until IS NULL) })
+    UNWIND chains AS chain
+    WITH asOf, a, aRoot, holder, rival, chain.rels AS rels, chain.ns AS ns
+      // The chain stops at the first organization of the rival's family and never re-enters A's.
+    WHERE NONE(n IN ns[1..-1] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(rival) })
+      AND NONE(n IN ns[1..] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(aRoot) })
+    WITH a, asOf, rival, holder, ns, rels AS facts,
+         // Path score: each fact's confidence and status, stakes and amounts, recency; fewer hops score higher.
+         reduce(s = 1.0, r IN rels |
+            s * CASE r.confidence WHEN 'high' THEN 1.0 WHEN 'medium' THEN 0.7 ELSE 0.4 END
+              * CASE r.status WHEN 'active' THEN 1.0 WHEN 'ended' THEN 1.0 WHEN 'paused' THEN 0.6 ELSE 0.5 END
+              * CASE WHEN type(r) = 'INVESTED_IN' THEN
+                       // A stake weighs by its size (49% weighs about 1.6); a reported amount by its scale.
+                       CASE WHEN r.stake_percent IS NOT NULL THEN 0.6 + r.stake_percent / 50.0
+                            WHEN r.amount IS NOT NULL THEN CASE WHEN r.amount >= 1e9 THEN 1.0 ELSE 0.8 END
+                            ELSE 0.6 END
+                     WHEN type(r) = 'PARTNERS_WITH' THEN 0.8
+                     ELSE 1.0 END
+              * CASE WHEN r.since IS NOT NULL AND duration.between(r.since, asOf).years < 2 THEN 1.0 ELSE 0.8 END)
+           * (0.7 ^ (size(rels) - 1)) AS pathScore,
+         reduce(s = [], r IN rels | s + coalesce(r.sources, [])) AS pathSources
+    ORDER BY pathScore DESC, size(facts), [n IN ns | n.id]
+    WITH a, asOf, rival,
+         collect({ns: ns, facts: facts, holder: holder, score: pathScore}) AS found,
+         collect(pathSources) AS sourceLists
+    WITH a, asOf, rival, found, found[0] AS best,
+         reduce(s = [], l IN sourceLists | s + [x IN l WHERE NOT x IN s]) AS sources,
+         round(reduce(s = 0.0, f IN found | s + f.score), 3) AS score
+    ORDER BY score DESC, rival.name
+    LIMIT $limit
+    RETURN rival, found, best, sources, score
 }
-WITH asOf, a, aRoot, EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) } AS aRunsLab
-// Level 1: what A depends on, on asOf.
-MATCH (a)-[dep:SUPPLIES|INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
-WHERE (dep:INVESTED_IN OR dep:PARTNERS_WITH OR endNode(dep) = a)
-  AND (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf)
-          AND NOT (dep.status = 'ended' AND dep.until IS NULL)
-WITH asOf, a, aRoot, aRunsLab, x1, [dep] AS rels, [a, x1] AS ns
-// Level 2: who holds the last organization of each chain (it invested in it, owns it as parent or
-// acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
-CALL (asOf, a, x1, rels, ns) {
-    RETURN rels AS grown, ns AS reached
-  UNION
-    WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
-    WITH asOf, rels, ns, last(ns) AS cur
-    MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
-    WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
-           OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
-      AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
-          AND NOT (h.status = 'ended' AND h.until IS NULL)
-      AND NOT y IN ns
-    RETURN rels + [h] AS grown, ns + [y] AS reached
-}
-// Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
-// by dependencies x organizations, however many paths a hub opens.
-WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
-ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
-         CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
-// Level 3: who holds the last organization of each chain (it invested in it, owns it as parent or
-// acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
-CALL (asOf, a, x1, rels, ns) {
-    RETURN rels AS grown, ns AS reached
-  UNION
-    WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
-    WITH asOf, rels, ns, last(ns) AS cur
-    MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
-    WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
-           OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
-      AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
-          AND NOT (h.status = 'ended' AND h.until IS NULL)
-      AND NOT y IN ns
-    RETURN rels + [h] AS grown, ns + [y] AS reached
-}
-// Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
-// by dependencies x organizations, however many paths a hub opens.
-WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
-ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
-         CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
-// Level 4: who holds the last organization of each chain (it invested in it, owns it as parent or
-// acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
-CALL (asOf, a, x1, rels, ns) {
-    RETURN rels AS grown, ns AS reached
-  UNION
-    WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
-    WITH asOf, rels, ns, last(ns) AS cur
-    MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
-    WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
-           OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
-      AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
-          AND NOT (h.status = 'ended' AND h.until IS NULL)
-      AND NOT y IN ns
-    RETURN rels + [h] AS grown, ns + [y] AS reached
-}
-// Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
-// by dependencies x organizations, however many paths a hub opens.
-WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
-ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
-         CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
-// People: someone who led or sits on the board of the chain's last organization now works for another.
-CALL (asOf, rels, ns) {
-    RETURN rels AS grown, ns AS reached
-  UNION
-    WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-    WITH asOf, rels, ns, last(ns) AS cur
-    MATCH (cur)<-[led:HOLDS_POSITION]-(:Person)-[now:HOLDS_POSITION]->(y:Organization)
-    WHERE NOT y IN ns AND led.kind IN ['executive', 'founder', 'board']
-      AND (led.since IS NULL OR led.since <= asOf)
-      AND (now.since IS NULL OR now.since <= asOf) AND (now.until IS NULL OR now.until > asOf)
-      AND now.status <> 'ended'
-    // One pair of positions per person and organization: their most senior role at cur, their role now.
-    WITH asOf, rels, ns, y, led, now
-    ORDER BY CASE led.kind WHEN 'executive' THEN 0 WHEN 'founder' THEN 1 ELSE 2 END, led.since DESC,
-             CASE now.kind WHEN 'executive' THEN 0 ELSE 1 END
-    WITH rels, ns, y, startNode(led) AS person, collect(led)[0] AS led, collect(now)[0] AS now
-    RETURN rels + [led, now] AS grown, ns + [y] AS reached
-}
-WITH asOf, a, aRoot, aRunsLab, grown AS rels, reached AS ns, last(reached) AS holder
-WHERE holder <> a
-WITH asOf, a, aRoot, aRunsLab, holder, collect({rels: rels, ns: ns}) AS chains
-// The holder's family root is the rival; tested once per holder.
-CALL (holder, asOf) {
-    MATCH (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf)
-          AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
-    WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf)
-          AND NOT (g.status = 'ended' AND g.until IS NULL) }
-    RETURN root AS rival ORDER BY root.id LIMIT 1
-}
-WITH asOf, a, aRoot, aRunsLab, holder, chains, rival
-WHERE rival <> aRoot
-  // Competitors: both families run a lab, or an explicit competes-with between the families.
-  AND ((aRunsLab AND EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) })
-       OR EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(rival)
-                 WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
-                   AND NOT (c.status = 'ended' AND c.until IS NULL) })
-UNWIND chains AS chain
-WITH asOf, a, aRoot, holder, rival, chain.rels AS rels, chain.ns AS ns
-  // The chain stops at the first organization of the rival's family and never re-enters A's.
-WHERE NONE(n IN ns[1..-1] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(rival) })
-  AND NONE(n IN ns[1..] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(aRoot) })
-WITH a, asOf, rival, holder, ns, rels AS facts,
-     // Path score: each fact's confidence and status, stakes and amounts, recency; fewer hops score higher.
-     reduce(s = 1.0, r IN rels |
-        s * CASE r.confidence WHEN 'high' THEN 1.0 WHEN 'medium' THEN 0.7 ELSE 0.4 END
-          * CASE r.status WHEN 'active' THEN 1.0 WHEN 'ended' THEN 1.0 WHEN 'paused' THEN 0.6 ELSE 0.5 END
-          * CASE WHEN type(r) = 'INVESTED_IN' THEN
-                   // A stake weighs by its size (49% weighs about 1.6); a reported amount by its scale.
-                   CASE WHEN r.stake_percent IS NOT NULL THEN 0.6 + r.stake_percent / 50.0
-                        WHEN r.amount IS NOT NULL THEN CASE WHEN r.amount >= 1e9 THEN 1.0 ELSE 0.8 END
-                        ELSE 0.6 END
-                 WHEN type(r) = 'PARTNERS_WITH' THEN 0.8
-                 ELSE 1.0 END
-          * CASE WHEN r.since IS NOT NULL AND duration.between(r.since, asOf).years < 2 THEN 1.0 ELSE 0.8 END)
-       * (0.7 ^ (size(rels) - 1)) AS pathScore,
-     reduce(s = [], r IN rels | s + coalesce(r.sources, [])) AS pathSources
-ORDER BY pathScore DESC, size(facts), [n IN ns | n.id]
-WITH a, asOf, rival,
-     collect({ns: ns, facts: facts, holder: holder, score: pathScore}) AS found,
-     collect(pathSources) AS sourceLists
-WITH a, asOf, rival, found, found[0] AS best,
-     reduce(s = [], l IN sourceLists | s + [x IN l WHERE NOT x IN s]) AS sources,
-     round(reduce(s = 0.0, f IN found | s + f.score), 3) AS score
+WITH a, asOf, rival, found, best, sources, score
 ORDER BY score DESC, a.name, rival.name
 LIMIT $limit
 // Plain words for the two best paths only: one phrase per fact, with its dates and status.
