@@ -129,3 +129,18 @@ def _process_exists(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_the_password_never_appears_in_logs_or_errors(server: LocalNeo4j, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    password = server.password()
+    monkeypatch.setenv("NEO4J_URI", server.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", password + "-wrong")
+    refused = CliRunner().invoke(cli, ["cypher", "RETURN 1"])
+    assert refused.exit_code == 1 and "refused user 'neo4j'" in refused.output
+    assert password not in refused.output
+    assert password not in server.log_tail(100000)
+    assert password not in server.conf_file.read_text()

@@ -127,3 +127,14 @@ def test_dry_run_validates_without_writing(tmp_path: Path, neo4j_env, session_co
     assert result.exit_code == 0, result.output
     assert "18 rows valid" in result.output
     assert fingerprint(session_conn) == loaded
+
+
+def test_a_million_row_file_with_one_bad_row_is_refused_at_that_row(tmp_path: Path, session_conn, loaded) -> None:
+    rows = [VALID["relationships.csv"].rstrip("\n")]
+    rows += [f"r{i},meta,SUPPLIES,openai,2024,,active,data_labeling,,,,,,,reuters-1,high" for i in range(999_999)]
+    rows.append("bad,meta,SUPPLIES,openai,2024-13,,active,data_labeling,,,,,,,reuters-1,high")
+    folder = write_folder(tmp_path / "big", relationships_csv="\n".join(rows) + "\n")
+    with pytest.raises(ValidationError) as refused:
+        load_folder(session_conn, folder)
+    assert "relationships.csv, row 1000006, column 'since', value '2024-13': impossible date" in str(refused.value)
+    assert fingerprint(session_conn) == loaded
