@@ -149,6 +149,10 @@ def main() -> None:
                                  str(mean_rows), starts])
                     print(f"{size} {query.name} ({form}): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {starts}", flush=True)
             conn.close()
+        write_results(args, info, rows)  # after each size, so a long run leaves what it measured
+
+
+def write_results(args: argparse.Namespace, info: dict[str, str], rows: list[list[str]]) -> None:
     body = (
         f"Command: `{command_line()}`\n\n" + machine_block(info) + "\n"
         f"Each query ran up to {args.runs} times per size (after 2 warm-up runs; a query stops after "
@@ -162,7 +166,6 @@ def main() -> None:
         + table(["relationships", "query", "form", "runs", "p50 ms", "p95 ms", "rows", "plan"], rows)
     )
     update_section("Stored queries", body)
-    print(body)
 
 
 if __name__ == "__main__":

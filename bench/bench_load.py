@@ -1,0 +1,575 @@
+"""Loading speed: our loader against one query per row and against Neo4j's own LOAD CSV.
+
+    .venv/bin/python bench/bench_load.py --sizes 10000 100000 1000000 [--methods ours per_row load_csv]
+        [--per-row-budget 60] [--batch-size 5000] [--no-doc] [--json results.json]
+
+For each size, graph.generate.generate(folder, size, seed=1) writes a synthetic folder (size = rows of
+positions.csv + relationships.csv; the three node files add about 27.5% more rows). Each method then
+runs on a *fresh, empty server* (heap 2g, page cache 1g, own temporary home, free port), in a child
+process of this script, so that the child's peak RSS (ru_maxrss from os.wait4) belongs to that load only:
+
+ours      graph.loader.load_folder(conn, folder): validation pass, schema, batched UNWIND/MERGE.
+per_row   the same rows (same properties, role labels, SOURCED_FROM edges) with one
+          session.execute_write per row. Above --per-row-full-upto total rows it is time-boxed:
+          each file gets a share of --per-row-budget seconds proportional to its rows, its rate is
+          measured on the rows done, and the whole load's time is extrapolated file by file. Node rows
+          not reached are then written in batches (untimed) so that relationship rows find both ends.
+load_csv  Neo4j's LOAD CSV WITH HEADERS ... CALL (row) { ... } IN TRANSACTIONS OF 5000 ROWS, run
+          server-side on a copy of the folder in the server's import folder (copy not timed), after
+          graph.loader.apply_schema (timed): nodes MERGEd by id with the same properties and labels,
+          SOURCED_FROM edges, then one statement per relationship type (WHERE row.type = 'T').
+          It stores no row_hash (Cypher has no hash function), the one difference from ours.
+
+rows/s = rows of all five files / wall seconds. After each run the graph is counted (and at the
+smallest size compared property by property with ours, row_hash aside). Results go to stdout, to
+--json, and to the "## Loading" section of docs/BENCHMARKS.md (rewritten after every size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+from graph.generate import generate  # noqa: E402
+from graph.model import (  # noqa: E402
+    FILES,
+    ORGANIZATIONS,
+    PEOPLE,
+    POSITION_TYPE,
+    POSITIONS,
+    RELATIONSHIP_TYPES,
+    RELATIONSHIPS,
+    ROLE_LABELS,
+    SOURCES,
+    FileSpec,
+)
+
+HEAP, PAGE_CACHE = "2g", "1g"
+LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
+METHODS = ("ours", "per_row", "load_csv")
+PW_ENV = "BENCH_NEO4J_PASSWORD"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Children: each runs one method against a server given by --uri, prints one JSON line at the end.
+# ---------------------------------------------------------------------------------------------------
+
+def connect(uri: str):
+    from graph.config import Settings
+    from graph.db import connect as db_connect
+    return db_connect(Settings(uri=uri, username="neo4j", password=os.environ[PW_ENV], database=None))
+
+
+def child_baseline(args) -> dict:
+    """Imports and a connection only: the floor under the loaders' peak RSS."""
+    import graph.loader  # noqa: F401
+    conn = connect(args.uri)
+    conn.read("RETURN 1")
+    conn.close()
+    return {}
+
+
+def loader_version() -> str:
+    """Which graph/loader.py ran: its sha256 prefix, the git commit, and whether it differs from it."""
+    path = c.ROOT / "graph" / "loader.py"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    try:
+        last = subprocess.run(["git", "-C", str(c.ROOT), "log", "-1", "--format=%h %s", "--", str(path)],
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(c.ROOT), "diff", "--quiet", "HEAD", "--", str(path)]).returncode
+    except OSError:
+        return f"sha256 {digest}"
+    return f"sha256 {digest}, last changed in git {last!r}" + (" + uncommitted changes" if dirty else "")
+
+
+def child_ours(args) -> dict:
+    from graph.loader import load_folder
+    from graph.validate import check_folder
+    folder = Path(args.folder)
+    marks: list[tuple[float, int]] = []
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        marks.append((time.perf_counter(), done))
+
+    conn = connect(args.uri)
+    t0 = time.perf_counter()
+    # Exactly what load_folder(conn, folder) does, with the validation pass timed on its own.
+    index = check_folder(folder)
+    t_valid = time.perf_counter()
+    summary = load_folder(conn, folder, batch_size=args.batch_size, progress=progress, index=index)
+    t1 = time.perf_counter()
+    conn.close()
+    # Per file: the written rows come in file order, so the progress marks split at the file counts.
+    phases = {"validate": t_valid - t0}
+    prev_t, boundary = t_valid, 0
+    for spec in FILES:
+        boundary += index.rows[spec.name]
+        t_end = next((t for t, n in marks if n >= boundary), t1)
+        phases[spec.name] = t_end - prev_t
+        prev_t = t_end
+    phases["after writes"] = t1 - prev_t
+    return {"seconds": t1 - t0, "created": summary.total("created"), "phases": phases,
+            "loader": loader_version()}
+
+
+def _props_rows(folder: Path, spec: FileSpec):
+    """The rows exactly as graph.loader sends them (same properties, row_hash, role labels)."""
+    from graph.validate import convert, read_rows, row_hash
+    for _, cells in read_rows(folder / spec.name, spec):
+        values = convert(spec, cells)
+        if spec in (POSITIONS, RELATIONSHIPS):
+            if spec is POSITIONS:
+                rel_type, a, b = POSITION_TYPE, values.pop("person_id"), values.pop("org_id")
+            else:
+                rel_type, a, b = values.pop("type"), values.pop("from_id"), values.pop("to_id")
+            props = {k: v for k, v in values.items() if v not in (None, [])}
+            props["row_hash"] = row_hash({**values, "from": a, "to": b})
+            yield {"type": rel_type, "from_id": a, "to_id": b, "props": props}
+        else:
+            props = {k: v for k, v in values.items() if v not in (None, [])}
+            props["row_hash"] = row_hash(values)
+            row: dict[str, Any] = {"props": props}
+            if spec is ORGANIZATIONS:
+                row["labels"] = [ROLE_LABELS[r] for r in values["roles"]]
+            yield row
+
+
+def _node_cypher(label: str, unwind: bool) -> str:
+    head = "UNWIND $rows AS row " if unwind else "WITH $row AS row "
+    q = head + f"MERGE (n:{label} {{id: row.props.id}}) SET n = row.props "
+    if label == "Organization":
+        q += "SET n:$(row.labels) "
+    if label != "Source":
+        q += ("WITH n, row CALL (n, row) { UNWIND row.props.sources AS sid "
+              "MATCH (s:Source {id: sid}) MERGE (n)-[:SOURCED_FROM]->(s) }")
+    return q
+
+
+def _rel_cypher(rel_type: str) -> str:
+    start = "Person" if rel_type == POSITION_TYPE else "Organization"
+    return (f"WITH $row AS row MATCH (a:{start} {{id: row.from_id}}) MATCH (b:Organization {{id: row.to_id}}) "
+            f"MERGE (a)-[r:{rel_type} {{id: row.props.id}}]->(b) SET r = row.props")
+
+
+def child_per_row(args) -> dict:
+    from graph.loader import apply_schema
+    folder = Path(args.folder)
+    counts = json.loads(args.counts)
+    total = sum(counts.values())
+    full = total <= args.per_row_full_upto
+    conn = connect(args.uri)
+    t0 = time.perf_counter()
+    apply_schema(conn)
+    schema_s = time.perf_counter() - t0
+    files: dict[str, dict] = {}
+    node_queries = {label: _node_cypher(label, unwind=False) for label in LABELS.values()}
+    rel_queries = {t: _rel_cypher(t) for t in (*RELATIONSHIP_TYPES, POSITION_TYPE)}
+
+    def write_one(tx, query: str, row: dict) -> None:
+        tx.run(query, row=row).consume()
+
+    with conn.driver.session(database=conn.database) as session:
+        for spec in FILES:
+            budget = None if full else max(5.0, args.per_row_budget * counts[spec.name] / total)
+            rows = _props_rows(folder, spec)
+            n = 0
+            t = time.perf_counter()
+            for row in rows:
+                if spec.name in LABELS:
+                    query = node_queries[LABELS[spec.name]]
+                else:
+                    query = rel_queries[row["type"]]
+                session.execute_write(write_one, query, row)
+                n += 1
+                if budget is not None and time.perf_counter() - t > budget:
+                    break
+            elapsed = time.perf_counter() - t
+            files[spec.name] = {"rows_done": n, "seconds": elapsed, "rows": counts[spec.name]}
+            if spec.name in LABELS and n < counts[spec.name]:
+                # Untimed: the rest of the nodes, in batches, so that relationships find their ends.
+                t_fill = time.perf_counter()
+                query = _node_cypher(LABELS[spec.name], unwind=True)
+                batch: list[dict] = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) == 5000:
+                        session.execute_write(lambda tx, b: tx.run(query, rows=b).consume(), batch)
+                        batch = []
+                if batch:
+                    session.execute_write(lambda tx, b: tx.run(query, rows=b).consume(), batch)
+                files[spec.name]["fill_untimed_s"] = time.perf_counter() - t_fill
+    conn.close()
+    done = sum(f["rows_done"] for f in files.values())
+    timed = schema_s + sum(f["seconds"] for f in files.values())
+    estimated = schema_s + sum(f["rows"] * f["seconds"] / max(f["rows_done"], 1) for f in files.values())
+    return {"seconds": estimated, "timed_seconds": timed, "rows_done": done, "extrapolated": not full,
+            "schema_s": schema_s, "files": files}
+
+
+LOAD_CSV_SOURCES = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (n:Source {id: row.id})
+  SET n = {id: row.id, publisher: row.publisher, title: row.title, date: date(row.date), date_text: row.date,
+           url: row.url}
+} IN TRANSACTIONS OF 5000 ROWS
+"""
+LOAD_CSV_ORGANIZATIONS = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (n:Organization {id: row.id})
+  SET n = {id: row.id, name: row.name, roles: split(row.roles, ';'), services: split(row.services, ';'),
+           country: row.country, aliases: split(row.aliases, ';'), description: row.description,
+           sources: split(row.sources, ';'), confidence: row.confidence}
+  SET n:$([r IN split(row.roles, ';') | $role_labels[r]])
+  WITH n, row
+  UNWIND split(row.sources, ';') AS sid
+  MATCH (s:Source {id: sid})
+  MERGE (n)-[:SOURCED_FROM]->(s)
+} IN TRANSACTIONS OF 5000 ROWS
+"""
+LOAD_CSV_PEOPLE = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (n:Person {id: row.id})
+  SET n = {id: row.id, name: row.name, aliases: split(row.aliases, ';'), description: row.description,
+           sources: split(row.sources, ';'), confidence: row.confidence}
+  WITH n, row
+  UNWIND split(row.sources, ';') AS sid
+  MATCH (s:Source {id: sid})
+  MERGE (n)-[:SOURCED_FROM]->(s)
+} IN TRANSACTIONS OF 5000 ROWS
+"""
+LOAD_CSV_POSITIONS = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MATCH (a:Person {id: row.person_id})
+  MATCH (b:Organization {id: row.org_id})
+  MERGE (a)-[r:HOLDS_POSITION {id: row.id}]->(b)
+  SET r = {id: row.id, kind: row.kind, title: row.title, since: date(row.since), since_text: row.since,
+           until: date(row.until), until_text: row.until, status: row.status, sources: split(row.sources, ';'),
+           confidence: row.confidence, note: row.note}
+} IN TRANSACTIONS OF 5000 ROWS
+"""
+# One statement per type; the type is a literal from the model's allow-list.
+LOAD_CSV_RELATIONSHIPS = """
+LOAD CSV WITH HEADERS FROM $url AS row
+WITH row WHERE row.type = '{type}'
+CALL (row) {{
+  MATCH (a:Organization {{id: row.from_id}})
+  MATCH (b:Organization {{id: row.to_id}})
+  MERGE (a)-[r:{type} {{id: row.id}}]->(b)
+  SET r = {{id: row.id, since: date(row.since), since_text: row.since, until: date(row.until),
+           until_text: row.until, status: row.status, service: row.service, kind: row.kind,
+           amount: toFloat(row.amount), currency: row.currency, stake_percent: toFloat(row.stake_percent),
+           round: row.round, note: row.note, sources: split(row.sources, ';'), confidence: row.confidence}}
+}} IN TRANSACTIONS OF 5000 ROWS
+"""
+
+
+def child_load_csv(args) -> dict:
+    from graph.loader import apply_schema
+    conn = connect(args.uri)
+    url = f"file:///{args.import_subdir}/"
+    statements = [("sources.csv", LOAD_CSV_SOURCES), ("organizations.csv", LOAD_CSV_ORGANIZATIONS),
+                  ("people.csv", LOAD_CSV_PEOPLE), ("positions.csv", LOAD_CSV_POSITIONS)]
+    statements += [(f"relationships.csv:{t}", LOAD_CSV_RELATIONSHIPS.format(type=t)) for t in RELATIONSHIP_TYPES]
+    phases: dict[str, float] = {}
+    t0 = time.perf_counter()
+    apply_schema(conn)
+    phases["schema"] = time.perf_counter() - t0
+    with conn.driver.session(database=conn.database) as session:
+        for name, query in statements:
+            t = time.perf_counter()
+            # CALL { } IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_query.
+            session.run(query, url=url + name.split(":")[0], role_labels=ROLE_LABELS).consume()
+            phases[name] = time.perf_counter() - t
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return {"seconds": seconds, "phases": phases}
+
+
+CHILDREN = {"baseline": child_baseline, "ours": child_ours, "per_row": child_per_row, "load_csv": child_load_csv}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parent.
+# ---------------------------------------------------------------------------------------------------
+
+def run_child(method: str, local, folder: Path, counts: dict[str, int], args, import_subdir: str = "") -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", method, "--uri", local.uri,
+           "--folder", str(folder), "--counts", json.dumps(counts), "--batch-size", str(args.batch_size),
+           "--per-row-budget", str(args.per_row_budget), "--per-row-full-upto", str(args.per_row_full_upto),
+           "--import-subdir", import_subdir]
+    out_file = Path(tempfile.mkstemp(prefix="bench-child-", suffix=".json")[1])
+    cmd += ["--child-out", str(out_file)]
+    load_before = c.loadavg()
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=c.env_with(**{PW_ENV: local.password()}))
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t
+    try:
+        if proc.returncode != 0:
+            raise RuntimeError(f"child {method} failed with exit code {proc.returncode}")
+        result = json.loads(out_file.read_text())
+    finally:
+        out_file.unlink(missing_ok=True)
+    result.update(method=method, maxrss_kb=usage.ru_maxrss, child_user_s=usage.ru_utime,
+                  child_sys_s=usage.ru_stime, child_wall_s=wall, loadavg_before=load_before,
+                  loadavg_after=c.loadavg())
+    pid = local.pid()
+    result["server"] = c.proc_status(pid) if pid else {}
+    try:
+        # The server's CPU seconds (utime + stime in clock ticks) since it started.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        result["server_cpu_s"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError, TypeError):
+        pass
+    return result
+
+
+def graph_counts(local) -> dict[str, int]:
+    with local.driver() as driver, driver.session() as session:
+        counts = {f"({r['label']})": r["n"] for r in session.run(
+            "CALL db.labels() YIELD label CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS n } "
+            "RETURN label, n")}
+        counts.update({f"[{r['type']}]": r["n"] for r in session.run(
+            "CALL db.relationshipTypes() YIELD relationshipType AS type "
+            "CALL (type) { MATCH ()-[r]->() WHERE type(r) = type RETURN count(r) AS n } RETURN type, n")})
+    return counts
+
+
+def graph_fingerprint(local) -> str:
+    """Every node and relationship with its properties, row_hash left out (LOAD CSV cannot make it)."""
+    def clean(props: dict) -> str:
+        return repr(sorted((k, str(v)) for k, v in props.items() if k != "row_hash"))
+
+    with local.driver() as driver, driver.session() as session:
+        keys, lines = {}, []
+        for r in session.run("MATCH (n) RETURN elementId(n) AS e, labels(n) AS l, properties(n) AS p"):
+            keys[r["e"]] = f"{sorted(r['l'])}{clean(r['p'])}"
+            lines.append(keys[r["e"]])
+        for r in session.run("MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS t, properties(r) AS p, "
+                             "elementId(b) AS b"):
+            lines.append(f"{keys[r['a']]}-{r['t']}{clean(r['p'])}->{keys[r['b']]}")
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+def fmt_rate(x: float | None) -> str:
+    return "-" if not x else f"{x:,.0f}"
+
+
+def report(results: dict, args) -> str:
+    info = results["machine"]
+    rows = []
+    for size, r in results["sizes"].items():
+        m = r["methods"]
+        total = r["total_rows"]
+        rate = {k: total / v["seconds"] for k, v in m.items() if v.get("seconds")}
+        ours, per_row, lcsv = rate.get("ours"), rate.get("per_row"), rate.get("load_csv")
+        per_row_text = fmt_rate(per_row)
+        if per_row and m["per_row"].get("extrapolated"):
+            per_row_text += f" (extrapolated from {m['per_row']['rows_done']:,} rows)"
+        base = r.get("baseline_maxrss_kb")
+        rows.append([
+            f"{int(size):,}", f"{total:,}",
+            fmt_rate(ours) + (f" ({m['ours']['seconds']:.0f} s)" if ours else ""),
+            per_row_text,
+            fmt_rate(lcsv) + (f" ({m['load_csv']['seconds']:.0f} s)" if lcsv else ""),
+            f"{ours / lcsv:.2f}x" if ours and lcsv else "-",
+            f"{ours / per_row:.0f}x" if ours and per_row else "-",
+            f"{m['ours']['maxrss_kb'] / 1024:.0f}" if "ours" in m else "-",
+            f"{base / 1024:.0f}" if base else "-",
+        ])
+    main_table = c.table(["size (relationships)", "rows (5 files)", "ours rows/s", "(a) one query per row, rows/s",
+                          "(b) LOAD CSV rows/s", "ours/(b)", "ours/(a)", "ours peak RSS (MiB)",
+                          "baseline RSS (MiB)"], rows)
+    phase_rows = []
+    for size, r in results["sizes"].items():
+        for method in ("ours", "load_csv"):
+            v = r["methods"].get(method)
+            if not v:
+                continue
+            parts = ", ".join(f"{k} {s:.1f}" for k, s in v["phases"].items())
+            phase_rows.append([f"{int(size):,}", method, parts])
+        v = r["methods"].get("per_row")
+        if v:
+            parts = ", ".join(f"{k} {f['rows_done']:,}/{f['rows']:,} rows in {f['seconds']:.1f}"
+                              for k, f in v["files"].items())
+            phase_rows.append([f"{int(size):,}", "per_row", parts])
+    phases_table = c.table(["size", "method", "seconds per phase"], phase_rows)
+    cpu_rows = []
+    for size, r in results["sizes"].items():
+        for method, v in r["methods"].items():
+            cpu_rows.append([f"{int(size):,}", method, f"{v['seconds']:.1f}",
+                             f"{v['child_user_s'] + v['child_sys_s']:.1f}",
+                             f"{v.get('server_cpu_s', 0):.1f}",
+                             f"{v['server'].get('VmHWM', 0) / 1024:.0f}",
+                             v["loadavg_before"], v.get("check", "")])
+    cpu_table = c.table(["size", "method", "seconds", "client CPU s", "server CPU s (incl. its start)",
+                         "server VmHWM (MiB)", "load avg before", "graph check"], cpu_rows)
+    by_version: dict[str, list[str]] = {}
+    for size, r in results["sizes"].items():
+        if "ours" in r["methods"]:
+            by_version.setdefault(r["methods"]["ours"].get("loader", "?"), []).append(f"{int(size):,}")
+    loaders = "; ".join(v if len(by_version) == 1 else f"{v} (sizes {', '.join(s)})"
+                        for v, s in by_version.items()) or "-"
+    return f"""Loading a synthetic folder (`graph.generate.generate(folder, size, seed=1)`) into an empty database.
+Each method runs on a fresh server (Neo4j 5.26 via `LocalNeo4j`, heap {HEAP}, page cache {PAGE_CACHE},
+own temporary home, free port) in a child process of the benchmark, so the peak RSS is that load's
+only (`ru_maxrss` of the child from `os.wait4`). rows/s = rows of all five files / wall seconds.
+
+- **ours**: `graph.loader.load_folder(conn, folder)` (batch size {args.batch_size}): includes the
+  validation pass, the schema and all writes.
+- **(a) one query per row**: the same rows, properties, role labels and SOURCED_FROM edges, one
+  `session.execute_write` per row (MERGE node; MATCH both ends + MERGE relationship). Above
+  {args.per_row_full_upto:,} rows it is time-boxed (~{args.per_row_budget:.0f} s split across the five files by
+  their share of rows, at least 5 s each) and the whole load's time is **extrapolated** file by file
+  from the measured rates; the node rows not reached are written in batches, untimed, so relationship
+  rows find their ends.
+- **(b) LOAD CSV**: server-side `LOAD CSV WITH HEADERS FROM 'file:///...' AS row CALL (row) {{ ... }} IN
+  TRANSACTIONS OF 5000 ROWS` on a copy of the folder in the server's import folder (copy not timed),
+  after `graph.loader.apply_schema` (timed); nodes MERGEd by id with the same properties (lists by
+  `split()`, dates by `date()`, numbers by `toFloat()`), role labels and SOURCED_FROM edges, then
+  HOLDS_POSITION and one statement per relationship type (`WHERE row.type = '...'`), MERGEd by id. It
+  stores no `row_hash` (Cypher has no hash function) and does not tell created/updated/unchanged apart,
+  which ours does.
+- Loader under test (graph/loader.py as each "ours" child imported it): {loaders}.
+- Goal (issue): ours >= 0.8x (b), > 50x (a), memory flat as the input grows.
+- "baseline RSS" is a child that only imports the loader and connects: the floor under ours' peak.
+
+Command (from the project root):
+
+```
+{results["command"]}
+```
+
+{c.machine_block(info)}
+{main_table}
+
+Where the time goes (seconds; ours: validation pass, then writes per file, as the progress callback
+saw them; (b): schema, then one statement per file or relationship type):
+
+{phases_table}
+
+CPU and server memory (the client and the server share the 2 cores):
+
+{cpu_table}
+"""
+
+
+def parent(args) -> None:
+    info = c.machine_info()
+    results: dict[str, Any] = {"sizes": {}, "machine": info, "command": c.command_line(),
+                               "args": {k: v for k, v in vars(args).items() if not k.startswith("child")}}
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    print(f"machine: nproc={info['nproc']} load={info['loadavg']}; work folder {work}", flush=True)
+    try:
+        for size in args.sizes:
+            folder = work / f"data-{size}"
+            t = time.perf_counter()
+            counts = generate(folder, size, seed=1)
+            total = sum(counts.values())
+            print(f"\n== size {size:,}: {total:,} rows ({counts}); generated in {time.perf_counter() - t:.1f} s",
+                  flush=True)
+            entry: dict[str, Any] = {"counts": counts, "total_rows": total, "methods": {}}
+            results["sizes"][str(size)] = entry
+            reference: dict[str, Any] = {}
+            for method in ["baseline", *args.methods]:
+                with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-{method}-") as local:
+                    subdir = ""
+                    if method == "load_csv":
+                        subdir = f"data-{size}"
+                        shutil.copytree(folder, local.import_dir / subdir)
+                    r = run_child(method, local, folder, counts, args, subdir)
+                    if method == "baseline":
+                        entry["baseline_maxrss_kb"] = r["maxrss_kb"]
+                        continue
+                    counted = graph_counts(local)
+                    r["graph_counts"] = counted
+                    check = ""
+                    if method == "ours":
+                        reference["counts"] = counted
+                    elif "counts" in reference and not (method == "per_row" and r.get("extrapolated")):
+                        check = "same counts as ours" if counted == reference["counts"] else "COUNTS DIFFER"
+                    if total <= args.fingerprint_upto and not (method == "per_row" and r.get("extrapolated")):
+                        fp = graph_fingerprint(local)
+                        if method == "ours":
+                            reference["fingerprint"] = fp
+                        elif "fingerprint" in reference:
+                            check = ("same graph as ours (row_hash aside)" if fp == reference["fingerprint"]
+                                     else "GRAPH DIFFERS from ours")
+                    r["check"] = check
+                entry["methods"][method] = r
+                rate = total / r["seconds"]
+                print(f"  {method:9s} {r['seconds']:8.1f} s  {rate:10,.0f} rows/s  peak RSS "
+                      f"{r['maxrss_kb'] / 1024:6.0f} MiB  {check}", flush=True)
+                if args.json:
+                    Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+            shutil.rmtree(folder, ignore_errors=True)
+            text = report(results, args)
+            if not args.no_doc:
+                c.update_section("Loading", text)
+        print()
+        print(report(results, args))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
+    parser.add_argument("--batch-size", type=int, default=5000, help="ours' batch size (graph.loader default 5000)")
+    parser.add_argument("--per-row-budget", type=float, default=60.0, help="seconds of one-query-per-row writes")
+    parser.add_argument("--per-row-full-upto", type=int, default=15_000,
+                        help="total rows up to which one-query-per-row runs fully (no extrapolation)")
+    parser.add_argument("--fingerprint-upto", type=int, default=15_000,
+                        help="total rows up to which the graphs are compared property by property")
+    parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--no-doc", action="store_true", help="print only; do not update docs/BENCHMARKS.md")
+    parser.add_argument("--render-only", metavar="JSON",
+                        help="only rewrite the report (stdout, docs) from a results file of an earlier --json run")
+    # Internal: one method in a child process.
+    parser.add_argument("--child", choices=list(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", help=argparse.SUPPRESS)
+    parser.add_argument("--uri", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--counts", help=argparse.SUPPRESS)
+    parser.add_argument("--import-subdir", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = CHILDREN[args.child](args)
+        result["self_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        Path(args.child_out).write_text(json.dumps(result, default=str))
+        return
+    if args.render_only:
+        results = json.loads(Path(args.render_only).read_text())
+        args.batch_size = results.get("args", {}).get("batch_size", args.batch_size)
+        text = report(results, args)
+        print(text)
+        if not args.no_doc:
+            c.update_section("Loading", text)
+        return
+    parent(args)
+
+
+if __name__ == "__main__":
+    main()
