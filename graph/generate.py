@@ -22,6 +22,11 @@ from graph import model
 from graph.errors import SupplyGraphError
 
 ZIPF_EXPONENT = 1.1
+# The receiving end of an investment, a supply or a partnership is skewed far less: a cloud has
+# thousands of customers and a fund thousands of portfolio companies, but no company has thousands of
+# investors or suppliers. (With one exponent for both ends, the top hub of a 10^6 graph had 25,000
+# investors, and every two-step question touched most of the graph.)
+MILD_EXPONENT = 0.6
 POSITION_SHARE = 0.15
 
 # Role sets of an organization, with their weights (single roles plus a few multi-role mixes).
@@ -101,11 +106,11 @@ class Pool:
     tail still gets some edges.
     """
 
-    def __init__(self, rng: Random, members: array, uniform: float = 0.2):
+    def __init__(self, rng: Random, members: array, uniform: float = 0.2, exponent: float = ZIPF_EXPONENT):
         self.rng = rng
         self.members = members
         self.uniform = uniform
-        self.cum = array("d", accumulate((m + 1) ** -ZIPF_EXPONENT for m in members))
+        self.cum = array("d", accumulate((m + 1) ** -exponent for m in members))
         self.last = len(members) - 1
 
     def __len__(self) -> int:
@@ -188,7 +193,8 @@ class Generator:
         self.pools = self._role_pools()  # "any" is every non-government organization
         # Per organization: 1 once it has a family parent (SUBSIDIARY_OF or ACQUIRED_BY).
         self.has_parent = bytearray(n_org)
-        self.people_pool = Pool(self.rng, array("i", range(n_people)), uniform=0.5)
+        # A career has a handful of positions; a few serial board members have dozens, none thousands.
+        self.people_pool = Pool(self.rng, array("i", range(n_people)), uniform=0.9, exponent=MILD_EXPONENT)
 
     # -- organizations -------------------------------------------------------------------------
 
@@ -219,8 +225,11 @@ class Generator:
         """Organizations by role, in index order (so each pool keeps the global hub ranking)."""
         tests = {"any": lambda r: not r & GOVERNMENT, "lab": lambda r: r & LAB, "vendor": lambda r: r & VENDOR,
                  "investor": lambda r: r & INVESTOR, "government": lambda r: r & GOVERNMENT}
-        return {name: Pool(self.rng, array("i", (i for i, r in enumerate(self.roles) if test(r))))
-                for name, test in tests.items()}
+        pools = {name: Pool(self.rng, array("i", (i for i, r in enumerate(self.roles) if test(r))))
+                 for name, test in tests.items()}
+        for name in ("any", "lab"):  # receiving ends: "mild any", "mild lab"
+            pools[f"mild {name}"] = Pool(self.rng, pools[name].members, exponent=MILD_EXPONENT)
+        return pools
 
     def org_id(self, i: int) -> str:
         return make_id("org", i + 1, self.org_width)
@@ -284,7 +293,7 @@ class Generator:
         n = self.counts[model.POSITIONS.name]
         width = id_width(n, 6)
         kind_of = Picker(rng, POSITION_KIND_WEIGHTS)
-        orgs = self.pools["any"]
+        orgs = self.pools["mild any"]  # no organization has had thousands of leaders
         for k in range(n):
             kind: str = kind_of()  # type: ignore[assignment]
             since, until, status = self.status_span()
@@ -324,8 +333,8 @@ class Generator:
 
     def _supplies(self) -> tuple[int, int, dict[str, str]]:
         vendor = self.pools["vendor"].draw()
-        pool = self.pools["lab"] if self.rng.random() < 0.6 else self.pools["any"]
-        customer = pool.draw_other(vendor) if len(pool) > 1 else self.pools["any"].draw_other(vendor)
+        pool = self.pools["mild lab"] if self.rng.random() < 0.6 else self.pools["mild any"]
+        customer = pool.draw_other(vendor) if len(pool) > 1 else self.pools["mild any"].draw_other(vendor)
         services = self.service_names(vendor)
         return vendor, customer, {"service": self.rng.choice(services)}
 
@@ -335,7 +344,7 @@ class Generator:
     def _invested_in(self) -> tuple[int, int, dict[str, str]]:
         rng = self.rng
         investor = self.pools["investor"].draw()
-        investee = self.pools["any"].draw_other(investor)
+        investee = self.pools["mild any"].draw_other(investor)
         extra = {"currency": "USD", "amount": self._amount() if rng.random() < 0.8 else ""}
         if not extra["amount"]:
             extra["currency"] = ""
@@ -346,8 +355,9 @@ class Generator:
         return investor, investee, extra
 
     def _partners_with(self) -> tuple[int, int, dict[str, str]]:
-        a = self.pools["any"].draw()
-        return a, self.pools["any"].draw_other(a), {"kind": self.rng.choice(model.PARTNERSHIP_KINDS)}
+        # Partnerships are announced deals: even the busiest company has hundreds, not tens of thousands.
+        a = self.pools["mild any"].draw()
+        return a, self.pools["mild any"].draw_other(a), {"kind": self.rng.choice(model.PARTNERSHIP_KINDS)}
 
     def _competes_with(self) -> tuple[int, int, dict[str, str]]:
         a = self.pools["any"].draw()
