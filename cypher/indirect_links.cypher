@@ -17,89 +17,125 @@ WHERE ($org_id IS NULL AND a:Lab) OR a.id = $org_id
 CALL (a, asOf) {
     // A's corporate family root, through family edges valid on asOf, and whether A's family runs a lab.
     CALL (a, asOf) {
-        MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf)
-              AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
-        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf)
-              AND NOT (g.status = 'ended' AND g.until IS NULL) }
+        MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
+        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL) }
         RETURN root AS aRoot ORDER BY root.id LIMIT 1
     }
     WITH asOf, a, aRoot, EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) } AS aRunsLab
-    // Level 1: what A depends on, on asOf.
-    MATCH (a)-[dep:SUPPLIES|INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
-    WHERE (dep:INVESTED_IN OR dep:PARTNERS_WITH OR endNode(dep) = a)
-      AND (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf)
-              AND NOT (dep.status = 'ended' AND dep.until IS NULL)
-    WITH asOf, a, aRoot, aRunsLab, x1, [dep] AS rels, [a, x1] AS ns
-    // Level 2: who holds the last organization of each chain (it invested in it, owns it as parent or
-    // acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
-    CALL (asOf, a, x1, rels, ns) {
+    // Organizations named as competitors of A's family, with everything above them: a rival family
+    // whose root is in this list competes with A. Found once for A, not once per candidate rival.
+    WITH asOf, a, aRoot, aRunsLab,
+         COLLECT { MATCH (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(up)
+                   WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf) AND NOT (c.status = 'ended' AND c.until IS NULL)
+                   RETURN DISTINCT up } AS compUp
+    // Level 1: what A depends on, on asOf: its suppliers, its partners, who it invested in and who invested in it.
+    CALL (a, asOf) {
+        MATCH (a)<-[dep:SUPPLIES]-(x1:Organization)
+        WHERE (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf) AND NOT (dep.status = 'ended' AND dep.until IS NULL)
+        RETURN dep, x1
+      UNION ALL
+        MATCH (a)-[dep:INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
+        WHERE (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf) AND NOT (dep.status = 'ended' AND dep.until IS NULL)
+        RETURN dep, x1
+    }
+    WITH asOf, a, aRoot, aRunsLab, compUp, [dep] AS rels, [a, x1] AS ns
+    // Level 2: who holds the last organization of each chain: it invested in it, owns it (parent or
+    // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
+    // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
+    CALL (asOf, rels, ns) {
         RETURN rels AS grown, ns AS reached
-      UNION
-        WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
         WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
-        WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
-               OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
-          AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
-              AND NOT (h.status = 'ended' AND h.until IS NULL)
-          AND NOT y IN ns
+        MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
         RETURN rels + [h] AS grown, ns + [y] AS reached
     }
-    // Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
-    // by dependencies x organizations, however many paths a hub opens.
-    WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
+    // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
+    // rows by organizations, however many paths a hub opens.
+    WITH asOf, a, aRoot, aRunsLab, compUp, grown, reached, last(grown) AS hold
     ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
              CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-    WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-    WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
-    // Level 3: who holds the last organization of each chain (it invested in it, owns it as parent or
-    // acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
-    CALL (asOf, a, x1, rels, ns) {
+    WITH asOf, a, aRoot, aRunsLab, compUp, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+    WITH asOf, a, aRoot, aRunsLab, compUp, best.rels AS rels, best.ns AS ns
+    // Level 3: who holds the last organization of each chain: it invested in it, owns it (parent or
+    // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
+    // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
+    CALL (asOf, rels, ns) {
         RETURN rels AS grown, ns AS reached
-      UNION
-        WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
         WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
-        WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
-               OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
-          AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
-              AND NOT (h.status = 'ended' AND h.until IS NULL)
-          AND NOT y IN ns
+        MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
         RETURN rels + [h] AS grown, ns + [y] AS reached
     }
-    // Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
-    // by dependencies x organizations, however many paths a hub opens.
-    WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
+    // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
+    // rows by organizations, however many paths a hub opens.
+    WITH asOf, a, aRoot, aRunsLab, compUp, grown, reached, last(grown) AS hold
     ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
              CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-    WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-    WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
-    // Level 4: who holds the last organization of each chain (it invested in it, owns it as parent or
-    // acquirer, or partners with it). A chain is kept as it is too, as a candidate link.
-    CALL (asOf, a, x1, rels, ns) {
+    WITH asOf, a, aRoot, aRunsLab, compUp, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+    WITH asOf, a, aRoot, aRunsLab, compUp, best.rels AS rels, best.ns AS ns
+    // Level 4: who holds the last organization of each chain: it invested in it, owns it (parent or
+    // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
+    // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
+    CALL (asOf, rels, ns) {
         RETURN rels AS grown, ns AS reached
-      UNION
-        WITH asOf, a, x1, rels, ns WHERE size(rels) <= $max_intermediaries
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
         WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:INVESTED_IN|SUBSIDIARY_OF|ACQUIRED_BY|PARTNERS_WITH]-(y:Organization)
-        WHERE ((h:INVESTED_IN AND endNode(h) = cur) OR (h:SUBSIDIARY_OF AND startNode(h) = cur)
-               OR (h:ACQUIRED_BY AND startNode(h) = cur) OR h:PARTNERS_WITH)
-          AND (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf)
-              AND NOT (h.status = 'ended' AND h.until IS NULL)
-          AND NOT y IN ns
+        MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+        RETURN rels + [h] AS grown, ns + [y] AS reached
+      UNION ALL
+        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+        WITH asOf, rels, ns, last(ns) AS cur
+        MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
+        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
         RETURN rels + [h] AS grown, ns + [y] AS reached
     }
-    // Keep one chain (the shortest) per first dependency and organization reached: this bounds the rows
-    // by dependencies x organizations, however many paths a hub opens.
-    WITH asOf, a, aRoot, aRunsLab, grown, reached, last(grown) AS hold
+    // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
+    // rows by organizations, however many paths a hub opens.
+    WITH asOf, a, aRoot, aRunsLab, compUp, grown, reached, last(grown) AS hold
     ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
              CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-    WITH asOf, a, aRoot, aRunsLab, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-    WITH asOf, a, aRoot, aRunsLab, best.ns[1] AS x1, best.rels AS rels, best.ns AS ns
+    WITH asOf, a, aRoot, aRunsLab, compUp, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+    WITH asOf, a, aRoot, aRunsLab, compUp, best.rels AS rels, best.ns AS ns
     // People: someone who led or sits on the board of the chain's last organization now works for another.
     CALL (asOf, rels, ns) {
         RETURN rels AS grown, ns AS reached
-      UNION
+      UNION ALL
         WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
         WITH asOf, rels, ns, last(ns) AS cur
         MATCH (cur)<-[led:HOLDS_POSITION]-(:Person)-[now:HOLDS_POSITION]->(y:Organization)
@@ -114,26 +150,24 @@ CALL (a, asOf) {
         WITH rels, ns, y, startNode(led) AS person, collect(led)[0] AS led, collect(now)[0] AS now
         RETURN rels + [led, now] AS grown, ns + [y] AS reached
     }
-    WITH asOf, a, aRoot, aRunsLab, grown AS rels, reached AS ns, last(reached) AS holder
+    WITH asOf, a, aRoot, aRunsLab, compUp, grown AS rels, reached AS ns, last(reached) AS holder
     WHERE holder <> a
-    WITH asOf, a, aRoot, aRunsLab, holder, collect({rels: rels, ns: ns}) AS chains
-    // The holder's family root is the rival; tested once per holder.
+    WITH asOf, a, aRoot, aRunsLab, compUp, holder, collect({rels: rels, ns: ns}) AS chains
+    // The holder's family root is the rival; found once per holder.
     CALL (holder, asOf) {
-        MATCH (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf)
-              AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
-        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf)
-              AND NOT (g.status = 'ended' AND g.until IS NULL) }
+        MATCH (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
+        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL) }
         RETURN root AS rival ORDER BY root.id LIMIT 1
     }
-    WITH asOf, a, aRoot, aRunsLab, holder, chains, rival
+    WITH asOf, a, aRoot, aRunsLab, compUp, rival, collect({holder: holder, chains: chains}) AS held
     WHERE rival <> aRoot
-      // Competitors: both families run a lab, or an explicit competes-with between the families.
-      AND ((aRunsLab AND EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) })
-           OR EXISTS { (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(rival)
-                     WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
-                       AND NOT (c.status = 'ended' AND c.until IS NULL) })
-    UNWIND chains AS chain
-    WITH asOf, a, aRoot, holder, rival, chain.rels AS rels, chain.ns AS ns
+      // Competitors, tested once per rival: an explicit competes-with between the families, or both
+      // families run a lab (the rival itself first: most rivals are labs, and their family need not be read).
+      AND (rival IN compUp
+           OR (aRunsLab AND CASE WHEN rival:Lab THEN true ELSE EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) } END))
+    UNWIND held AS h
+    UNWIND h.chains AS chain
+    WITH asOf, a, aRoot, h.holder AS holder, rival, chain.rels AS rels, chain.ns AS ns
       // The chain stops at the first organization of the rival's family and never re-enters A's.
     WHERE NONE(n IN ns[1..-1] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(rival) })
       AND NONE(n IN ns[1..] WHERE EXISTS { (n)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(aRoot) })
