@@ -7,31 +7,38 @@
 // example: :param limit => 25
 // Counting is direct: a supplier of Google counts for Google only, not for Google DeepMind.
 WITH date($as_of) AS asOf, COUNT { (:Lab) } AS allLabs
+// Rank every supplier by the labs it supplies first (distinct supplier-lab pairs, then a count per
+// supplier), then describe only the suppliers kept: a cloud that supplies thousands of labs is
+// described once, and no per-supplier list is built for the suppliers left out.
 MATCH (v:Organization)-[r:SUPPLIES]->(lab:Lab)
 WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
   AND NOT (r.status = 'ended' AND r.until IS NULL)
-WITH allLabs, v, lab, r
-ORDER BY lab.name, lab.id, r.id
-WITH allLabs, v,
-     collect(DISTINCT lab.name) AS labNames,
-     count(DISTINCT lab) AS labs,
-     collect(r.service) AS serviceList,
-     count(r) AS deals,
-     reduce(m = null, x IN collect(r) | CASE WHEN x.since IS NOT NULL AND (m IS NULL OR x.since < m.since) THEN x ELSE m END).since_text AS firstSince,
-     collect(r.sources) AS sourceLists
-WITH allLabs, v, labs, labNames, deals, firstSince,
-     reduce(s = [], x IN serviceList | CASE WHEN x IN s THEN s ELSE s + x END) AS services,
-     reduce(s = [], l IN sourceLists | s + [x IN coalesce(l, []) WHERE NOT x IN s]) AS sources
+WITH DISTINCT asOf, allLabs, v, lab
+WITH asOf, allLabs, v, count(*) AS labs
 ORDER BY labs DESC, v.name, v.id
-WITH allLabs, collect({v: v, labs: labs, labNames: labNames, deals: deals, firstSince: firstSince,
-                      services: services, sources: sources})[..$limit] AS ranked
-UNWIND range(0, size(ranked) - 1) AS i
-WITH allLabs, ranked, i, ranked[i] AS row
-RETURN 1 + size([x IN ranked[..i] WHERE x.labs > row.labs]) AS rank,
-       row.v.id AS vendor_id, row.v.name AS vendor, row.labs AS labs,
-       round(toFloat(row.labs) / allLabs, 3) AS lab_share,
-       row.labNames AS lab_names,
-       COLLECT { UNWIND row.services AS s RETURN s ORDER BY s } AS services,
-       row.deals AS deals, row.firstSince AS since,
-       COLLECT { UNWIND row.sources AS s RETURN s ORDER BY s } AS sources
+LIMIT $limit
+WITH asOf, allLabs, collect(v) AS vendors, collect(labs) AS counts
+UNWIND range(0, size(vendors) - 1) AS i
+WITH asOf, allLabs, counts, i, vendors[i] AS v, counts[i] AS labs
+CALL (asOf, v) {
+    MATCH (v)-[r:SUPPLIES]->(lab:Lab)
+    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    WITH lab, r ORDER BY lab.name, lab.id
+    RETURN collect(DISTINCT lab.name) AS labNames, count(r) AS deals,
+           collect(DISTINCT r.service) AS serviceSet,
+           min(r.since) AS first
+}
+RETURN 1 + size([c IN counts[..i] WHERE c > labs]) AS rank,
+       v.id AS vendor_id, v.name AS vendor, labs,
+       round(toFloat(labs) / allLabs, 3) AS lab_share,
+       labNames AS lab_names, COLLECT { UNWIND serviceSet AS s RETURN s ORDER BY s } AS services, deals,
+       // The earliest known start, as it was written ('2021' or '2021-03-04').
+       COLLECT { MATCH (v)-[r:SUPPLIES]->(:Lab)
+                 WHERE r.since = first AND (r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)
+                 RETURN r.since_text ORDER BY r.id LIMIT 1 }[0] AS since,
+       COLLECT { MATCH (v)-[r:SUPPLIES]->(:Lab)
+                 WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+                   AND NOT (r.status = 'ended' AND r.until IS NULL)
+                 UNWIND r.sources AS s RETURN DISTINCT s ORDER BY s } AS sources
 ORDER BY i

@@ -8,7 +8,16 @@
 // example: :param as_of => date('2025-12-31')
 // example: :param limit => 200
 WITH date($as_of) AS asOf
-MATCH (p:Person)-[r2:HOLDS_POSITION]->(b:Organization)
+// The people to look at: those who held a position at the organization (found from its id, through
+// the index), or everyone when no organization is given.
+CALL () {
+    MATCH (:Organization {id: $org_id})<-[:HOLDS_POSITION]-(p:Person)
+    RETURN DISTINCT p
+  UNION
+    MATCH (p:Person) WHERE $org_id IS NULL
+    RETURN p
+}
+MATCH (p)-[r2:HOLDS_POSITION]->(b:Organization)
 WHERE r2.since IS NOT NULL AND r2.since <= asOf
 MATCH (p)-[r1:HOLDS_POSITION]->(a:Organization)
 WHERE a <> b

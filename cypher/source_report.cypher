@@ -9,10 +9,16 @@ MATCH (s:Source)
 WHERE toLower(trim(s.publisher)) = toLower(trim($publisher))
 WITH collect(s) AS pubSources, collect(s.id) AS pubIds
 CALL (pubSources, pubIds) {
+    // Each fact's sources are looked up by id (an index seek) instead of being compared with the
+    // publisher's thousands of source ids one by one.
     MATCH (a)-[r]->(b)
-    WHERE NOT r:SOURCED_FROM AND any(x IN r.sources WHERE x IN pubIds)
-    RETURN 'relationship' AS kind, type(r) AS type, a, b, r AS fact, [x IN pubSources WHERE x.id IN r.sources] AS cited
-  UNION
+    WHERE NOT r:SOURCED_FROM
+    UNWIND r.sources AS x
+    MATCH (s:Source {id: x})
+    WHERE toLower(trim(s.publisher)) = toLower(trim($publisher))
+    WITH a, b, r, collect(s) AS cited
+    RETURN 'relationship' AS kind, type(r) AS type, a, b, r AS fact, cited
+  UNION ALL
     UNWIND pubSources AS s
     MATCH (n)-[:SOURCED_FROM]->(s)
     WITH n, collect(s) AS cited

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import neo4j
-from neo4j import Query, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, TransientError
 
 from graph.config import Settings, load_settings
 from graph.errors import DatabaseUnavailable, QueryError
 from graph.local_neo4j import USERNAME, LocalNeo4j
 
 DEFAULT_READ_TIMEOUT_S = 30.0
+MEMORY_LIMIT_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+MEMORY_LIMIT_MESSAGE = ("the query needed more memory than one transaction may use on this server "
+                        "(db.memory.transaction.max); narrow it (one organization, an earlier date, a lower limit "
+                        "or fewer hops)")
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,14 @@ class Connection:
     def read(self, text: str, params: Mapping[str, Any] | None = None,
              timeout: float = DEFAULT_READ_TIMEOUT_S) -> neo4j.EagerResult:
         """Runs a read query in a READ transaction that the server ends after `timeout` seconds."""
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> neo4j.EagerResult:
+            with memory_limit_is_final():
+                return tx.run(text, dict(params or {})).to_eager_result()
+
         try:
-            return self.driver.execute_query(
-                Query(text, timeout=timeout), dict(params or {}),
-                database_=self.database, routing_=RoutingControl.READ,
-            )
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                return session.execute_read(work)
         except ServiceUnavailable as e:
             raise DatabaseUnavailable(unreachable_message(self.uri)) from e
         except ClientError as e:
@@ -41,6 +48,21 @@ class Connection:
 
     def close(self) -> None:
         self.driver.close()
+
+
+@contextmanager
+def memory_limit_is_final() -> Iterator[None]:
+    """Inside a managed transaction: a query over the per-transaction memory limit is not retried.
+
+    The same query fails the same way again, and the driver would retry it for half a minute while
+    the user waits. Other transient errors (a restarting server, a lock) are still retried.
+    """
+    try:
+        yield
+    except TransientError as e:
+        if e.code == MEMORY_LIMIT_CODE:
+            raise QueryError(MEMORY_LIMIT_MESSAGE) from e
+        raise
 
 
 def unreachable_message(uri: str) -> str:

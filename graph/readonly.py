@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from neo4j import Query, unit_of_work
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
 
-from graph.db import Connection, unreachable_message
+from graph.db import Connection, memory_limit_is_final, unreachable_message
 from graph.errors import DatabaseUnavailable, QueryError
 from graph.output import records_to_rows
 from graph.queries import STRINGS_AND_COMMENTS
@@ -103,10 +103,11 @@ def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None 
 
     @unit_of_work(timeout=timeout)
     def work(tx) -> tuple[list[str], list[Any]]:
-        result = tx.run(statement, dict(params or {}))
-        records = result.fetch(row_cap + 1)
-        result.consume()
-        return list(result.keys()), records
+        with memory_limit_is_final():
+            result = tx.run(statement, dict(params or {}))
+            records = result.fetch(row_cap + 1)
+            result.consume()
+            return list(result.keys()), records
 
     try:
         with conn.driver.session(database=conn.database) as session:

@@ -92,3 +92,16 @@ def test_runaway_reads_end_with_a_clear_message(session_conn: Connection, loaded
         run_read_only(session_conn, "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b UNWIND range(1, 100) AS c "
                                     "RETURN count(*)", timeout=2)
     assert run_read_only(session_conn, "RETURN 1 AS ok").rows == [{"ok": 1}]  # still answering
+
+
+HUNGRY = "UNWIND range(1, 40000000) AS x WITH collect(x) AS xs RETURN size(xs) AS n"
+
+
+def test_a_query_over_the_memory_limit_fails_at_once_with_advice(session_conn: Connection) -> None:
+    # Retrying cannot help (the same query needs the same memory): the error comes from the first
+    # attempt, in our words, not after the driver's half minute of retries with the server's code.
+    with pytest.raises(QueryError, match=r"more memory than one transaction may use .*narrow it"):
+        session_conn.read(HUNGRY)
+    with pytest.raises(QueryError, match=r"more memory than one transaction may use .*narrow it"):
+        run_read_only(session_conn, HUNGRY)
+    assert session_conn.read("RETURN 1 AS ok").records[0]["ok"] == 1
