@@ -328,7 +328,7 @@ def test_queries_agree_with_python(session_conn: Connection, relationships: int,
         assert len(got_web) == len(set(got_web))
         assert set(got_web) == model.investment_web(org, on), org
 
-    # paths_between: the routes of the two shortest lengths, as networkx finds them.
+    # paths_between: the routes of the shortest length, as networkx finds them.
     g = model.graph(on)
     nodes = sorted(g.nodes)
     for _ in range(2):
@@ -336,7 +336,7 @@ def test_queries_agree_with_python(session_conn: Connection, relationships: int,
         b = data.draw(st.sampled_from([n for n in nodes if n != a]), label="to_id")
         hops = data.draw(st.integers(1, 3), label="max_hops")
         simple = [tuple(p) for p in nx.all_simple_paths(g, a, b, cutoff=hops)]
-        lengths = sorted({len(p) - 1 for p in simple})[:2]
+        lengths = sorted({len(p) - 1 for p in simple})[:1]
         expected = {p for p in simple if len(p) - 1 in lengths}
         rows = run(session_conn, "paths_between", from_id=a, to_id=b, as_of=on, max_hops=hops, limit=EVERYTHING)
         got_routes = [tuple(n["properties"]["id"] for n in r["path"]["nodes"]) for r in rows]
