@@ -1,8 +1,10 @@
 """A synthetic data folder of any size, for benchmarks and load tests.
 
 `generate(out_dir, relationships, seed)` writes the five files of graph.model.FILES with a realistic
-shape: mixed roles and relationship types, a heavy-tailed degree distribution (a few hubs), mixed date
-precision, and citations of existing sources. Rows are written one at a time, so memory holds only
+shape: mixed roles and relationship types, a heavy-tailed degree distribution (a few hubs: clouds and
+chip makers with thousands of customers, funds with thousands of portfolio companies, while no company
+has thousands of investors, partners, parents or leaders), mixed date precision, and citations of
+existing sources. Rows are written one at a time, so memory holds only
 compact per-organization arrays (some tens of bytes each), never the rows. The same
 (relationships, seed) always gives byte-identical files. All names are made up ("Org 42 Labs").
 """
