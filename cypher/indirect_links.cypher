@@ -153,10 +153,15 @@ CALL (a, asOf) {
     WITH asOf, a, aRoot, aRunsLab, compUp, grown AS rels, reached AS ns, last(reached) AS holder
     WHERE holder <> a
     WITH asOf, a, aRoot, aRunsLab, compUp, holder, collect({rels: rels, ns: ns}) AS chains
-    // The holder's family root is the rival; found once per holder.
+    // The holder's family root is the rival; found once per holder. The walk up already follows every
+    // valid parent edge, so the roots are the organizations it reaches and never leaves (asking each
+    // one again whether it has a parent read its relationships a second time).
     CALL (holder, asOf) {
-        MATCH (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(root)
-        WHERE NOT EXISTS { (root)-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL) }
+        MATCH p = (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()
+        WITH collect(p) AS walks
+        WITH [w IN walks | last(nodes(w))] AS reached, reduce(s = [], w IN walks | s + nodes(w)[..-1]) AS left
+        UNWIND reached AS root
+        WITH root WHERE NOT root IN left
         RETURN root AS rival ORDER BY root.id LIMIT 1
     }
     WITH asOf, a, aRoot, aRunsLab, compUp, rival, collect({holder: holder, chains: chains}) AS held
