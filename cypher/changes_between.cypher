@@ -12,7 +12,7 @@ CALL (fromDate, toDate) {
     MATCH (a)-[r]->(b)
     WHERE NOT r:SOURCED_FROM AND r.since >= fromDate AND r.since <= toDate
     RETURN 'started' AS change, r.since AS date, r.since_text AS date_text, r, a, b
-  UNION
+  UNION ALL
     MATCH (a)-[r]->(b)
     WHERE NOT r:SOURCED_FROM AND r.until >= fromDate AND r.until <= toDate
     RETURN 'ended' AS change, r.until AS date, r.until_text AS date_text, r, a, b

@@ -26,6 +26,9 @@ WHERE a <> b
        OR (r1.since IS NULL AND r1.until IS NOT NULL AND r1.until <= r2.since))
 // The move's date: the first start at the new organization after a start at the old one.
 WITH p, a, b, min(r2.since) AS toSince, collect(DISTINCT r2) AS tos
+// Only the moves kept are described (their old positions read again): the most recent first.
+ORDER BY toSince DESC, toLower(p.name), p.id, toLower(a.name), a.id, b.id
+LIMIT $limit
 // The old organization's positions held before that date.
 CALL (p, a, toSince) {
     MATCH (p)-[r1:HOLDS_POSITION]->(a)

@@ -18,16 +18,17 @@ CALL (org, asOf) {
     RETURN collect(DISTINCT member) AS family
 }
 CALL (org, family, asOf) {
+    // The three sections cannot share a row (their ranks differ): UNION ALL streams them.
     MATCH (i:Organization)-[r:INVESTED_IN]->(org)
     WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
       AND NOT (r.status = 'ended' AND r.until IS NULL)
     RETURN 0 AS rank, 'investor' AS section, i, r, org AS t, [] AS also
-  UNION
+  UNION ALL
     MATCH (org)-[r:INVESTED_IN]->(t:Organization)
     WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
       AND NOT (r.status = 'ended' AND r.until IS NULL)
     RETURN 1 AS rank, 'investee' AS section, org AS i, r, t, [] AS also
-  UNION
+  UNION ALL
     MATCH (i:Organization)-[own:INVESTED_IN]->(org)
     WHERE (own.since IS NULL OR own.since <= asOf) AND (own.until IS NULL OR own.until > asOf)
       AND NOT (own.status = 'ended' AND own.until IS NULL)
