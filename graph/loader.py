@@ -9,12 +9,15 @@ completed by running it again.
 from __future__ import annotations
 
 import hashlib
+import itertools
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from neo4j import Query, RoutingControl
+import numpy as np
+from neo4j import READ_ACCESS, Query, RoutingControl
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from graph.db import Connection
@@ -30,11 +33,12 @@ from graph.model import (
     SOURCES,
     FileSpec,
 )
-from graph.validate import FolderIndex, check_folder, convert, read_rows, row_hash, unchanged_since_check
+from graph.validate import FolderIndex, check_folder, convert, iter_cells, read_rows, row_hash, unchanged_since_check
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "cypher" / "schema" / "schema.cypher"
 BATCH_SIZE = 5000
 NODE_LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
+SPEC_OF_LABEL = {"Source": SOURCES, "Organization": ORGANIZATIONS, "Person": PEOPLE}
 ALL_RELATIONSHIP_TYPES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 Progress = Callable[[int], None]
 
@@ -225,35 +229,94 @@ def _write(conn: Connection, text: str, params: dict[str, Any]):
         return conn.driver.execute_query(Query(text), params, database_=conn.database,
                                          routing_=RoutingControl.WRITE)
     except ServiceUnavailable as e:
-        raise DatabaseUnavailable(
-            f"Neo4j at {conn.uri} went away during the load: start it again and rerun the same load "
-            "(loads are idempotent; it completes the graph)"
-        ) from e
+        raise _went_away(conn) from e
     except Neo4jError as e:
         raise SupplyGraphError(f"Neo4j refused a write: {e.code}: {e.message}") from e
 
 
+def _went_away(conn: Connection) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"Neo4j at {conn.uri} went away during the load: start it again and rerun the same load "
+        "(loads are idempotent; it completes the graph)"
+    )
+
+
+def _stream_ids(conn: Connection, text: str, chunk: int = 10_000) -> Iterator[list[Any]]:
+    """The ids a query returns, a chunk at a time, streamed (not one list of all of them)."""
+    try:
+        with conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS) as session:
+            ids: list[Any] = []
+            for record in session.run(Query(text, timeout=600)):
+                ids.append(record[0])
+                if len(ids) >= chunk:
+                    yield ids
+                    ids = []
+            if ids:
+                yield ids
+    except ServiceUnavailable as e:
+        raise _went_away(conn) from e
+    except Neo4jError as e:
+        raise SupplyGraphError(f"Neo4j refused a read: {e.code}: {e.message}") from e
+
+
+def _sorted_hashes(values: Iterator[Any]) -> np.ndarray:
+    hashes = array("q", (hash(v) for v in values))
+    return np.sort(np.frombuffer(hashes, dtype=np.int64)) if hashes else np.zeros(0, dtype=np.int64)
+
+
+def _member(ordered: np.ndarray, values: list[Any]) -> np.ndarray:
+    """For each value, whether its hash is in `ordered` (sorted)."""
+    hashes = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, hashes), len(ordered) - 1)
+    return ordered[at] == hashes
+
+
 def _delete_stale(conn: Connection, index: FolderIndex, replace: bool, summary: LoadSummary) -> None:
-    """Deletes relationships whose id moved to another type, and with replace, all not in the folder."""
-    folder_ids_by_type = {t: set(index.relationship_ids.get(t, ())) for t in RELATIONSHIP_TYPES}
-    folder_ids_by_type[POSITION_TYPE] = index.ids[POSITIONS.name]
-    # An id can move between types of relationships.csv; positions.csv is a file of its own.
-    relationship_file_ids = index.ids[RELATIONSHIPS.name]
+    """Deletes relationships whose id moved to another type, and with replace, all not in the folder.
+
+    The folder's ids are read again from the files into sorted 64-bit hashes, and the database's ids
+    are streamed against them: memory stays small whatever the size. Equal hashes of different ids
+    (odds about n^2 / 2^64) could only keep something stale, never delete what the folder holds: only
+    an absent hash makes a deletion, and a "moved" id is confirmed by its text.
+    """
+    positions = index.folder / POSITIONS.name
+    relationships = index.folder / RELATIONSHIPS.name
+    rel_columns = (RELATIONSHIPS.columns.index("type"), RELATIONSHIPS.columns.index("id"))
+    # (type, id) of every relationship in the folder; and the ids of relationships.csv of any type,
+    # since an id can move between its types (positions.csv is a file of its own).
+    in_folder = _sorted_hashes(itertools.chain(
+        ((POSITION_TYPE, cells[0]) for _, cells in iter_cells(positions, POSITIONS)),
+        ((cells[rel_columns[0]], cells[rel_columns[1]]) for _, cells in iter_cells(relationships, RELATIONSHIPS))))
+    in_relationship_file = _sorted_hashes(cells[rel_columns[1]] for _, cells in iter_cells(relationships, RELATIONSHIPS))
     for rel_type in ALL_RELATIONSHIP_TYPES:
-        ids = [r["id"] for r in conn.read(f"MATCH ()-[r:{rel_type}]->() RETURN r.id AS id", timeout=600).records]
-        own = folder_ids_by_type[rel_type]
-        moved_from_here = relationship_file_ids if rel_type != POSITION_TYPE else set()
-        stale = [i for i in ids if i not in own and (replace or i in moved_from_here)]
+        stale: list[Any] = []
+        for ids in _stream_ids(conn, f"MATCH ()-[r:{rel_type}]->() RETURN r.id AS id"):
+            own = _member(in_folder, [(rel_type, i) for i in ids])
+            if replace:
+                stale += [i for i, mine in zip(ids, own) if not mine]
+            elif rel_type != POSITION_TYPE:
+                moved = _member(in_relationship_file, ids)
+                stale += [i for i, mine, there in zip(ids, own, moved) if there and not mine]
+        if stale and not replace:  # confirm by text that each moved id is in relationships.csv
+            candidates = set(stale)
+            found = {cells[rel_columns[1]] for _, cells in iter_cells(relationships, RELATIONSHIPS)
+                     if cells[rel_columns[1]] in candidates}
+            stale = [i for i in stale if i in found]
         for start in range(0, len(stale), BATCH_SIZE):
-            chunk = stale[start:start + BATCH_SIZE]
-            _write(conn, f"UNWIND $ids AS id MATCH ()-[r:{rel_type} {{id: id}}]->() DELETE r", {"ids": chunk})
+            _write(conn, f"UNWIND $ids AS id MATCH ()-[r:{rel_type} {{id: id}}]->() DELETE r",
+                   {"ids": stale[start:start + BATCH_SIZE]})
         if stale:
             summary.add(rel_type, "deleted", len(stale))
     if not replace:
         return
     for name, label in NODE_LABELS.items():
-        ids = [r["id"] for r in conn.read(f"MATCH (n:{label}) RETURN n.id AS id", timeout=600).records]
-        stale = [i for i in ids if i not in index.ids[name]]
+        spec = SPEC_OF_LABEL[label]
+        in_file = _sorted_hashes(cells[0] for _, cells in iter_cells(index.folder / name, spec))
+        stale = []
+        for ids in _stream_ids(conn, f"MATCH (n:{label}) RETURN n.id AS id"):
+            stale += [i for i, there in zip(ids, _member(in_file, ids)) if not there]
         for start in range(0, len(stale), BATCH_SIZE):
             _write(conn, f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n",
                    {"ids": stale[start:start + BATCH_SIZE]})
