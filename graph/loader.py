@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
+import queue
+import threading
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
 import numpy as np
 from neo4j import READ_ACCESS, Query, RoutingControl
@@ -33,12 +36,13 @@ from graph.model import (
     SOURCES,
     FileSpec,
 )
-from graph.validate import FolderIndex, check_folder, convert, iter_cells, read_rows, row_hash, unchanged_since_check
+from graph.validate import FolderIndex, check_folder, iter_cells, parse_date, parse_number, unchanged_since_check
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "cypher" / "schema" / "schema.cypher"
 BATCH_SIZE = 5000
 NODE_LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
 SPEC_OF_LABEL = {"Source": SOURCES, "Organization": ORGANIZATIONS, "Person": PEOPLE}
+PREFETCH_BATCHES = 1  # a batch built ahead of the write in flight: the server is the slower side
 ALL_RELATIONSHIP_TYPES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 Progress = Callable[[int], None]
 
@@ -52,8 +56,15 @@ WITH row, old, CASE WHEN old IS NULL THEN 'created'
 _ROLE_LABELS = ":".join(ROLE_LABELS.values())
 
 
+def _dates(var: str, spec: FileSpec) -> str:
+    # Dates travel as ISO text and become dates in the server: the driver's date conversion is Python
+    # code run for every value, a large share of the client's time.
+    return "".join(f", {var}.{c} = date(row.{c})" for c in spec.date_columns)
+
+
 def _node_query(label: str, fresh: bool = False) -> str:
     """The write of one batch of nodes; `fresh` (the database was empty) creates without lookups."""
+    spec = SPEC_OF_LABEL[label]
     extra = ""
     if label == "Organization":
         extra = f"REMOVE n:{_ROLE_LABELS} SET n:$(row.labels)"
@@ -68,7 +79,7 @@ def _node_query(label: str, fresh: bool = False) -> str:
         return f"""
 UNWIND $rows AS row
 CREATE (n:{label})
-SET n = row.props
+SET n = row.props{_dates("n", spec)}
 {extra}{sourced.replace("MERGE (n)-[:SOURCED_FROM]", "CREATE (n)-[:SOURCED_FROM]")}
 RETURN 'created' AS outcome, count(*) AS rows
 """
@@ -79,24 +90,29 @@ OPTIONAL MATCH (old:{label} {{id: row.props.id}})
 CALL (row, outcome) {{
     WITH row, outcome WHERE outcome <> 'unchanged'
     MERGE (n:{label} {{id: row.props.id}})
-    SET n = row.props
+    SET n = row.props{_dates("n", spec)}
     {extra}{sourced}
 }}
 RETURN outcome, count(*) AS rows
 """
 
 
-def _relationship_query(rel_type: str, from_label: str, fresh: bool = False) -> str:
-    # rel_type and from_label come from the model's allow-list, never from the files.
-    if fresh:  # nothing to compare with: create without looking for an old copy
-        return f"""
+def _fresh_relationships_query(from_label: str, spec: FileSpec) -> str:
+    """Into an empty database: rows of any type in one batch (the type is dynamic; nothing is looked up
+    by it), so a batch is full whatever the mix of types and no per-type batches wait in memory."""
+    return f"""
 UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
 MATCH (b:Organization {{id: row.to_id}})
-CREATE (a)-[r:{rel_type}]->(b)
-SET r = row.props
-RETURN 'created' AS outcome, count(*) AS rows
+CREATE (a)-[r:$(row.type)]->(b)
+SET r = row.props{_dates("r", spec)}
+RETURN row.type AS kind, 'created' AS outcome, count(*) AS rows
 """
+
+
+def _relationship_query(rel_type: str, from_label: str, spec: FileSpec) -> str:
+    # rel_type and from_label come from the model's allow-list, never from the files. The type is
+    # literal here: the OPTIONAL MATCH must use the type's id constraint.
     return f"""
 UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
@@ -111,7 +127,7 @@ CALL (row, outcome, old, a, b) {{
         DELETE old
     }}
     MERGE (a)-[r:{rel_type} {{id: row.props.id}}]->(b)
-    SET r = row.props
+    SET r = row.props{_dates("r", spec)}
 }}
 RETURN outcome, count(*) AS rows
 """
@@ -156,70 +172,189 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     apply_schema(conn)
     was_empty = not conn.read("MATCH (n) RETURN n LIMIT 1").records
     summary = LoadSummary()
-    for spec in (SOURCES, ORGANIZATIONS, PEOPLE):
-        label = NODE_LABELS[spec.name]
-        _write_batches(conn, _node_query(label, was_empty), _node_rows(index, spec), batch_size, summary, label,
-                       progress)
-    _write_relationships(conn, index, POSITIONS, batch_size, summary, progress, was_empty)
-    _write_relationships(conn, index, RELATIONSHIPS, batch_size, summary, progress, was_empty)
+    # Rows are read, converted and hashed in a thread while this one waits for the server's writes
+    # (the driver releases the GIL on the socket). Validation has finished: nothing is written before.
+    batches = _prefetched(_batches(index, batch_size, was_empty), PREFETCH_BATCHES)
+    try:
+        for query, kind, rows in batches:
+            _write_batch(conn, query, rows, summary, kind, progress)
+    finally:
+        batches.close()  # stops the thread if a write failed
     if replace or not was_empty:
         _delete_stale(conn, index, replace, summary)
     unchanged_since_check(index)
     return summary
 
 
-def _node_rows(index: FolderIndex, spec: FileSpec) -> Iterator[dict[str, Any]]:
-    for _, cells in read_rows(index.folder / spec.name, spec):
-        values = convert(spec, cells)
-        props = {k: v for k, v in values.items() if v not in (None, [])}
-        props["row_hash"] = row_hash(values)
-        row: dict[str, Any] = {"props": props}
-        if spec is ORGANIZATIONS:
-            row["labels"] = [ROLE_LABELS[r] for r in values["roles"]]
-        yield row
+Batch = tuple[str, str, list[dict[str, Any]]]  # query, kind (label or type), rows
 
 
-def _relationship_rows(index: FolderIndex, spec: FileSpec) -> Iterator[tuple[str, dict[str, Any]]]:
-    for _, cells in read_rows(index.folder / spec.name, spec):
-        values = convert(spec, cells)
-        if spec is POSITIONS:
-            rel_type, from_id, to_id = POSITION_TYPE, values.pop("person_id"), values.pop("org_id")
-        else:
-            rel_type, from_id, to_id = values.pop("type"), values.pop("from_id"), values.pop("to_id")
-        props = {k: v for k, v in values.items() if v not in (None, [])}
-        props["row_hash"] = row_hash({**values, "from": from_id, "to": to_id})
-        yield rel_type, {"from_id": from_id, "to_id": to_id, "props": props}
+def _batches(index: FolderIndex, batch_size: int, fresh: bool) -> Iterator[Batch]:
+    """Every write of the load, in order: nodes (sources first: the others link to them), then edges."""
+    for spec in (SOURCES, ORGANIZATIONS, PEOPLE):
+        label = NODE_LABELS[spec.name]
+        yield from _chunks(_node_query(label, fresh), label, _rows(index, spec), batch_size)
+    for spec in (POSITIONS, RELATIONSHIPS):
+        from_label = "Person" if spec is POSITIONS else "Organization"
+        rows = _rows(index, spec)
+        if fresh:
+            yield from _chunks(_fresh_relationships_query(from_label, spec), POSITION_TYPE, rows, batch_size)
+            continue
+        # One query per type; all types' pending rows together stay under one batch (memory), so
+        # each time the largest type is sent.
+        pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        waiting = 0
+        for row in rows:
+            pending[row.pop("type")].append(row)
+            waiting += 1
+            if waiting >= batch_size:
+                rel_type = max(pending, key=lambda t: len(pending[t]))
+                waiting -= len(pending[rel_type])
+                yield _relationship_query(rel_type, from_label, spec), rel_type, pending.pop(rel_type)
+        for rel_type, chunk in pending.items():
+            yield _relationship_query(rel_type, from_label, spec), rel_type, chunk
 
 
-def _write_relationships(conn: Connection, index: FolderIndex, spec: FileSpec, batch_size: int,
-                         summary: LoadSummary, progress: Progress | None, fresh: bool) -> None:
-    from_label = "Person" if spec is POSITIONS else "Organization"
-    pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rel_type, row in _relationship_rows(index, spec):
-        pending[rel_type].append(row)
-        if len(pending[rel_type]) >= batch_size:
-            _write_batch(conn, _relationship_query(rel_type, from_label, fresh), pending.pop(rel_type), summary, rel_type,
-                         progress)
-    for rel_type, rows in pending.items():
-        _write_batch(conn, _relationship_query(rel_type, from_label, fresh), rows, summary, rel_type, progress)
-
-
-def _write_batches(conn: Connection, query: str, rows: Iterator[dict[str, Any]], batch_size: int,
-                   summary: LoadSummary, kind: str, progress: Progress | None) -> None:
+def _chunks(query: str, kind: str, rows: Iterator[dict[str, Any]], batch_size: int) -> Iterator[Batch]:
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= batch_size:
-            _write_batch(conn, query, batch, summary, kind, progress)
+            yield query, kind, batch
             batch = []
     if batch:
-        _write_batch(conn, query, batch, summary, kind, progress)
+        yield query, kind, batch
+
+
+_DONE = object()
+
+
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _prefetched(items: Iterator[Batch], depth: int) -> Generator[Batch, None, None]:
+    """The items, made by a thread of their own up to `depth` ahead of the consumer.
+
+    Closing the generator (or an error in the consumer) stops the thread; an error in the thread is
+    raised in the consumer.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as e:  # handed to the consumer, which raises it
+            put(_Failed(e))
+
+    thread = threading.Thread(target=produce, name="supplygraph-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_LIST, _TEXT, _NUMBER, _DATE, _DATE_TEXT, _END = range(6)
+
+
+def _rows(index: FolderIndex, spec: FileSpec) -> Iterator[dict[str, Any]]:
+    """The rows of a validated file as a batch sends them: props with row_hash, and per kind of file
+    the role labels, or the type and both ends; date columns as ISO text (see _dates)."""
+    relationship = spec in (POSITIONS, RELATIONSHIPS)
+    ends = ("person_id", "org_id") if spec is POSITIONS else ("from_id", "to_id")
+    # (key, column, kind) in key order: row_hash's JSON then needs no sorting (see _row_hash).
+    plan: list[tuple[str, int, int]] = []
+    for i, column in enumerate(spec.columns):
+        if relationship and column in (*ends, "type"):
+            continue
+        kind = (_LIST if column in spec.list_columns else _DATE if column in spec.date_columns
+                else _NUMBER if column in spec.number_columns else _TEXT)
+        plan.append((column, i, kind))
+        if kind == _DATE:
+            plan.append((f"{column}_text", i, _DATE_TEXT))
+    if relationship:
+        plan += [("from", spec.columns.index(ends[0]), _END), ("to", spec.columns.index(ends[1]), _END)]
+    plan.sort()
+    from_index, to_index = (spec.columns.index(e) for e in ends) if relationship else (0, 0)
+    type_index = spec.columns.index("type") if spec is RELATIONSHIPS else None
+    roles_index = spec.columns.index("roles") if spec is ORGANIZATIONS else None
+
+    for _, cells in iter_cells(index.folder / spec.name, spec):
+        values: dict[str, Any] = {}  # what row_hash fingerprints, exactly as convert() gives it
+        props: dict[str, Any] = {}
+        row: dict[str, Any] = {"props": props}
+        for key, i, kind in plan:
+            text = cells[i]
+            if kind == _LIST:
+                items = [v.strip() for v in text.split(";") if v.strip()]
+                values[key] = items
+                if items:
+                    props[key] = items
+            elif kind == _END:
+                values[key] = text
+            elif not text:
+                if kind != _DATE_TEXT:
+                    values[key] = None
+            elif kind == _TEXT or kind == _DATE_TEXT:
+                values[key] = props[key] = text
+            elif kind == _NUMBER:
+                values[key] = props[key] = parse_number(text)
+            else:  # _DATE: the date's ISO text, as str(date) gives it for row_hash
+                values[key] = row[key] = _iso_date(text)
+        props["row_hash"] = _row_hash(values)
+        if relationship:
+            row["from_id"], row["to_id"] = cells[from_index], cells[to_index]
+            row["type"] = cells[type_index] if type_index is not None else POSITION_TYPE
+        elif roles_index is not None:
+            row["labels"] = [ROLE_LABELS[r] for r in values["roles"]]
+        yield row
+
+
+def _iso_date(text: str) -> str:
+    """str(parse_date(text)) for a valid date, without making a date."""
+    if text.isascii():
+        if len(text) == 10:
+            return text
+        if len(text) == 7:
+            return text + "-01"
+        if len(text) == 4:
+            return text + "-01-01"
+    return str(parse_date(text))  # digits of other scripts, which \d also matches
+
+
+def _row_hash(values: dict[str, Any]) -> str:
+    """row_hash(values) for values whose keys are in sorted order and whose dates are ISO text: the same
+    JSON text, from the C encoder without sort_keys or a `default` callback."""
+    return hashlib.sha1(_JSON.encode(values).encode("utf-8")).hexdigest()
 
 
 def _write_batch(conn: Connection, query: str, rows: list[dict[str, Any]], summary: LoadSummary, kind: str,
                  progress: Progress | None) -> None:
     for record in _write(conn, query, {"rows": rows}).records:
-        summary.add(kind, record["outcome"], record["rows"])
+        summary.add(record.get("kind") or kind, record["outcome"], record["rows"])
     if progress:
         progress(len(rows))
 
