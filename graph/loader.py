@@ -42,7 +42,7 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "cypher" / "schema" / "sc
 BATCH_SIZE = 5000
 NODE_LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
 SPEC_OF_LABEL = {"Source": SOURCES, "Organization": ORGANIZATIONS, "Person": PEOPLE}
-PREFETCH_BATCHES = 1  # a batch built ahead of the write in flight: the server is the slower side
+PREFETCH_BATCHES = 1  # one batch built while the server writes the one before: it is the slower side
 ALL_RELATIONSHIP_TYPES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 Progress = Callable[[int], None]
 
@@ -54,6 +54,11 @@ WITH row, old, CASE WHEN old IS NULL THEN 'created'
 """
 
 _ROLE_LABELS = ":".join(ROLE_LABELS.values())
+# MERGE even for a new node: a cell may name a source twice ("a;a"), and the graph holds one edge.
+_fresh_sources = """
+    WITH n, row
+    CALL (n, row) { UNWIND row.props.sources AS source_id
+                    MATCH (s:Source {id: source_id}) MERGE (n)-[:SOURCED_FROM]->(s) }"""
 
 
 def _dates(var: str, spec: FileSpec) -> str:
@@ -75,12 +80,12 @@ def _node_query(label: str, fresh: bool = False) -> str:
     CALL (n) { MATCH (n)-[old_source:SOURCED_FROM]->() DELETE old_source }
     CALL (n, row) { UNWIND row.props.sources AS source_id
                     MATCH (s:Source {id: source_id}) MERGE (n)-[:SOURCED_FROM]->(s) }"""
-    if fresh:
+    if fresh:  # a new node has no role labels or sources to remove
         return f"""
 UNWIND $rows AS row
 CREATE (n:{label})
 SET n = row.props{_dates("n", spec)}
-{extra}{sourced.replace("MERGE (n)-[:SOURCED_FROM]", "CREATE (n)-[:SOURCED_FROM]")}
+{"SET n:$(row.labels)" if label == "Organization" else ""}{_fresh_sources if label != "Source" else ""}
 RETURN 'created' AS outcome, count(*) AS rows
 """
     return f"""
@@ -234,32 +239,32 @@ class _Failed:
         self.error = error
 
 
-def _prefetched(items: Iterator[Batch], depth: int) -> Generator[Batch, None, None]:
-    """The items, made by a thread of their own up to `depth` ahead of the consumer.
+def _prefetched(items: Iterator[Batch], ahead: int) -> Generator[Batch, None, None]:
+    """The items, each made by a thread of its own while the consumer works on the one before.
 
-    Closing the generator (or an error in the consumer) stops the thread; an error in the thread is
+    At most `ahead` items are made before the consumer is done with its current one (a semaphore,
+    not only a bounded queue: that would let the thread hold one more, finished, while it waits).
+    Closing the generator, or an error in the consumer, stops the thread; an error in the thread is
     raised in the consumer.
     """
-    ready: queue.Queue = queue.Queue(maxsize=depth)
+    ready: queue.SimpleQueue = queue.SimpleQueue()
+    slots = threading.Semaphore(ahead + 1)  # the consumer's current item, and those made ahead
     stop = threading.Event()
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
 
     def produce() -> None:
         try:
-            for item in items:
-                if not put(item):
+            while True:
+                while not slots.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
                     return
-            put(_DONE)
+                item = next(items, _DONE)
+                ready.put(item)
+                if item is _DONE:
+                    return
         except BaseException as e:  # handed to the consumer, which raises it
-            put(_Failed(e))
+            ready.put(_Failed(e))
 
     thread = threading.Thread(target=produce, name="supplygraph-rows", daemon=True)
     thread.start()
@@ -271,6 +276,7 @@ def _prefetched(items: Iterator[Batch], depth: int) -> Generator[Batch, None, No
             if isinstance(item, _Failed):
                 raise item.error
             yield item
+            slots.release()  # done with this one: the thread may make another
     finally:
         stop.set()
         thread.join()

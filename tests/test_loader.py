@@ -247,3 +247,17 @@ def test_a_failing_consumer_or_producer_stops_the_row_thread() -> None:
     with pytest.raises(ValueError, match="file changed"):
         next(items)
     assert threading.active_count() == before
+
+
+def test_a_source_named_twice_gives_one_edge_on_either_path(conn: Connection, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "d", people_csv=with_row("people.csv", "x,X,,,reuters-1;reuters-1,high"))
+
+    def edges() -> int:
+        return conn.read("MATCH (:Person {id: 'x'})-[e:SOURCED_FROM]->() RETURN count(e) AS n").records[0]["n"]
+
+    load_folder(conn, folder)  # into an empty database: CREATE
+    assert edges() == 1
+    conn.driver.execute_query("MATCH (n) DETACH DELETE n")
+    conn.driver.execute_query("CREATE (:Scratch)")
+    load_folder(conn, folder)  # not empty: MERGE
+    assert edges() == 1
