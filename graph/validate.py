@@ -13,9 +13,12 @@ import hashlib
 import json
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+
+import numpy as np
 
 from graph.errors import SupplyGraphError
 from graph.model import (
@@ -78,12 +81,17 @@ class ValidationError(SupplyGraphError):
 
 @dataclass
 class FolderIndex:
-    """What validation learned of a folder: its ids, by file and by relationship type."""
+    """What validation learned of a folder: its row counts, and each file's size and time to tell
+    if it changed before the load ended.
+
+    No ids are kept: whoever needs them again reads the files again. During validation only the ids of
+    sources, organizations and people are held (other rows refer to them); those of positions and
+    relationships are checked for duplicates as 8-byte hashes. So a load's memory does not grow with
+    the relationships, and the node ids are gone before the first write.
+    """
 
     folder: Path
     rows: dict[str, int] = field(default_factory=dict)
-    ids: dict[str, set[str]] = field(default_factory=dict)
-    relationship_ids: dict[str, set[str]] = field(default_factory=dict)
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
@@ -165,8 +173,8 @@ def check_folder(folder: Path) -> FolderIndex:
         raise SupplyGraphError(f"{folder} is not a folder: give a folder holding {', '.join(s.name for s in FILES)}")
     index = FolderIndex(folder)
     found = _Collector()
+    ids: dict[str, set[str]] = {name: set() for name in NODE_FILES}  # for reference checks only
     for spec in FILES:
-        index.ids[spec.name] = set()
         path = folder / spec.name
         if not path.is_file():
             found.add(spec.name, None, None, None,
@@ -174,16 +182,74 @@ def check_folder(folder: Path) -> FolderIndex:
             continue
         stat = path.stat()
         index.stamps[spec.name] = (stat.st_size, stat.st_mtime_ns)
-        index.rows[spec.name] = _check_file(path, spec, index, found)
+        index.rows[spec.name] = _check_file(path, spec, ids, found)
     if found.problems:
         raise ValidationError(folder, found.problems, truncated=found.full)
     return index
 
 
-def _check_file(path: Path, spec: FileSpec, index: FolderIndex, found: _Collector) -> int:
+NODE_FILES = (SOURCES.name, ORGANIZATIONS.name, PEOPLE.name)
+# Columns holding the id of a row in another file, and that file.
+REFERENCES = {"from_id": ORGANIZATIONS, "to_id": ORGANIZATIONS, "org_id": ORGANIZATIONS, "person_id": PEOPLE}
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column's rules, and where it is in this file's header (None: not in the header)."""
+
+    name: str
+    index: int | None
+    required: bool
+    limit: int
+    is_list: bool
+    allowed: tuple[str, ...] | None
+    is_date: bool
+    is_number: bool
+
+
+def _columns(spec: FileSpec, header: list[str]) -> list[_Column]:
+    where = {h: i for i, h in enumerate(header)}
+    return [_Column(c, where.get(c), c in spec.required,
+                    MAX_LENGTH.get(c, 100 if c == "id" or c.endswith("_id") else MAX_OTHER_LENGTH),
+                    c in spec.list_columns, spec.enums.get(c), c in spec.date_columns, c in spec.number_columns)
+            for c in spec.columns]
+
+
+def iter_cells(path: Path, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:
+    """(row number, stripped cells in spec.columns order, '' where absent) of a validated file.
+
+    Positional (csv.reader, not DictReader): the loader reads every row of every file through this.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader, [])]
+        where = [header.index(c) if c in header else None for c in spec.columns]
+        width = len(header)
+        if where == list(range(width)):  # the usual case: the header lists every column, in order
+            for cells in reader:
+                cells = [c.strip() for c in cells]
+                if any(cells):  # rows of empty cells are skipped, as validation skips them
+                    yield reader.line_num, cells
+            return
+        for cells in reader:
+            cells = [c.strip() for c in cells]
+            if any(cells):
+                yield reader.line_num, ["" if i is None else cells[i] for i in where]
+
+
+def read_rows(path: Path, spec: FileSpec) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yields (row number, cells) of a validated file; cells stripped, absent columns empty."""
+    for line, cells in iter_cells(path, spec):
+        yield line, dict(zip(spec.columns, cells))
+
+
+def _check_file(path: Path, spec: FileSpec, ids: dict[str, set[str]], found: _Collector) -> int:
     name = spec.name
     rows = 0
-    first_row_of: dict[str, int] = {}
+    first_problem = len(found.problems)
+    # Duplicate ids: an 8-byte hash per row here (not the id itself); the rows of any duplicates are
+    # found by reading the file again (see _report_duplicates).
+    id_hashes = array("q")
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
@@ -194,26 +260,74 @@ def _check_file(path: Path, spec: FileSpec, index: FolderIndex, found: _Collecto
             header = [h.strip() for h in header]
             if not _check_header(name, header, spec, found):
                 return 0
+            checker = _RowChecker(spec, header, ids, found)
+            width = len(header)
             for cells in reader:
                 line = reader.line_num
                 if not any(c.strip() for c in cells):
                     continue  # blank lines are common at the end of spreadsheet exports
                 rows += 1
-                if len(cells) != len(header):
+                if len(cells) != width:
                     found.add(name, line, None, None,
-                              f"row has {len(cells)} fields but the header has {len(header)}: "
+                              f"row has {len(cells)} fields but the header has {width}: "
                               "check for an unquoted comma or a missing field")
                     continue
-                row = {h: c.strip() for h, c in zip(header, cells)}
-                _check_row(name, line, row, spec, index, found, first_row_of)
+                row_id = checker.check([c.strip() for c in cells], line)
+                if row_id:
+                    id_hashes.append(hash(row_id))
                 if found.full:
-                    return rows
+                    break
     except UnicodeDecodeError as e:
         found.add(name, None, None, None,
                   f"not UTF-8 text (byte {e.start}: {e.reason}): save it as 'CSV UTF-8' and load again")
     except csv.Error as e:
         found.add(name, None, None, None, f"not valid CSV ({e}): check quoting, and remove NUL bytes")
+    else:
+        _report_duplicates(path, name, header, id_hashes, found, first_problem, reader.line_num)
     return rows
+
+
+def _duplicated(hashes: array) -> set[int]:
+    """The values that occur more than once in an array of 64-bit hashes."""
+    if len(hashes) < 2:
+        return set()
+    ordered = np.sort(np.frombuffer(hashes, dtype=np.int64))
+    return set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+
+
+def _report_duplicates(path: Path, name: str, header: list[str], hashes: array, found: _Collector,
+                       first_problem: int, last_line: int) -> None:
+    """Reports each repeated id at the rows after its first, in row order among the file's problems."""
+    suspects = _duplicated(hashes)
+    if not suspects:
+        return
+    # Read again for the rows of the suspect hashes; equal hashes of different ids are not duplicates.
+    column = header.index("id")
+    first_row_of: dict[str, int] = {}
+    duplicates: list[Problem] = []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        for cells in reader:
+            if reader.line_num > last_line:
+                break  # the check stopped there (too many problems)
+            if len(cells) != len(header):
+                continue
+            row_id = cells[column].strip()
+            if hash(row_id) not in suspects or not ID_PATTERN.fullmatch(row_id):
+                continue
+            if row_id in first_row_of:
+                duplicates.append(Problem(name, reader.line_num, "id", row_id,
+                                          f"duplicate id: row {first_row_of[row_id]} has it too"))
+            else:
+                first_row_of[row_id] = reader.line_num
+    if not duplicates:
+        return
+    # This file's problems, in row order (a duplicate after the other problems of its row).
+    mine = found.problems[first_problem:] + duplicates
+    mine.sort(key=lambda p: p.row if p.row is not None else math.inf)
+    found.problems[first_problem:] = mine
+    del found.problems[MAX_PROBLEMS:]
 
 
 def _check_header(name: str, header: list[str], spec: FileSpec, found: _Collector) -> bool:
@@ -233,100 +347,117 @@ def _check_header(name: str, header: list[str], spec: FileSpec, found: _Collecto
     return ok
 
 
-def _check_row(name: str, line: int, row: dict[str, str], spec: FileSpec, index: FolderIndex,
-               found: _Collector, first_row_of: dict[str, int]) -> None:
-    def problem(column: str, reason: str) -> None:
-        found.add(name, line, column, row.get(column, ""), reason)
+class _RowChecker:
+    """Checks the rows of one file, by position: the rules of each column are looked up once."""
 
-    for column in spec.columns:
-        value = row.get(column, "")
-        if column in spec.required and not value:
-            problem(column, "required value is empty")
-            continue
-        if not value:
-            continue
-        limit = MAX_LENGTH.get(column, 100 if column == "id" or column.endswith("_id") else MAX_OTHER_LENGTH)
-        if len(value) > limit:
-            problem(column, f"too long ({len(value)} characters; at most {limit})")
-            continue
-        if CONTROL_CHARS.search(value):
-            problem(column, "holds control characters (such as NUL): remove them")
-            continue
-        values = [v.strip() for v in value.split(";") if v.strip()] if column in spec.list_columns else [value]
-        allowed = spec.enums.get(column)
-        for item in values:
-            if allowed is not None and item not in allowed:
-                problem(column, f"{item!r} is not one of: {', '.join(allowed)}")
-        if column in spec.date_columns:
-            try:
-                parse_date(value)
-            except ValueError as e:
-                problem(column, str(e))
-        if column in spec.number_columns:
-            try:
-                number = parse_number(value)
-            except ValueError:
-                problem(column, "not a number: write plain digits such as 14300000000 (no commas or symbols)")
+    def __init__(self, spec: FileSpec, header: list[str], ids: dict[str, set[str]], found: _Collector) -> None:
+        self.spec, self.name, self.found = spec, spec.name, found
+        self.columns = [c for c in _columns(spec, header) if c.index is not None]
+        self.where = {c.name: c.index for c in self.columns}
+        self.ids = ids.get(spec.name)  # node files: filled here, for the files that refer to them
+        self.references = [(column, self.where[column], ids[target.name], target.name)
+                           for column, target in REFERENCES.items() if column in self.where]
+        self.sources = self.where.get("sources")
+        self.source_ids = ids[SOURCES.name]
+        self.since, self.until = self.where.get("since"), self.where.get("until")
+        self.type_column = self.where.get("type") if spec is RELATIONSHIPS else None
+        self.from_column, self.to_column = self.where.get("from_id"), self.where.get("to_id")
+        self.roles, self.services = self.where.get("roles"), self.where.get("services")
+
+    def check(self, cells: list[str], line: int) -> str:
+        """Adds the row's problems; returns its id if that id is well formed (else '')."""
+        name, found = self.name, self.found
+
+        def problem(index: int | None, column: str, reason: str) -> None:
+            found.add(name, line, column, "" if index is None else cells[index], reason)
+
+        controls = CONTROL_CHARS.search("".join(cells)) is not None  # one search per row, not per cell
+        for col in self.columns:
+            value = cells[col.index]
+            if not value:
+                if col.required:
+                    problem(col.index, col.name, "required value is empty")
                 continue
-            if number < 0:
-                problem(column, "must not be negative")
-            elif column == "stake_percent" and number > 100:
-                problem(column, "a stake is a percentage from 0 to 100")
-        if column == "url" and not value.startswith(("https://", "http://")):
-            problem(column, "a URL must start with https:// or http://")
-        if column == "country" and not COUNTRY_PATTERN.fullmatch(value):
-            problem(column, "use a two-letter ISO 3166 country code such as US or GB")
+            if len(value) > col.limit:
+                problem(col.index, col.name, f"too long ({len(value)} characters; at most {col.limit})")
+                continue
+            if controls and CONTROL_CHARS.search(value):
+                problem(col.index, col.name, "holds control characters (such as NUL): remove them")
+                continue
+            allowed = col.allowed
+            if allowed is not None:
+                items = [v.strip() for v in value.split(";") if v.strip()] if col.is_list else (value,)
+                for item in items:
+                    if item not in allowed:
+                        problem(col.index, col.name, f"{item!r} is not one of: {', '.join(allowed)}")
+            if col.is_date:
+                try:
+                    parse_date(value)
+                except ValueError as e:
+                    problem(col.index, col.name, str(e))
+            elif col.is_number:
+                try:
+                    number = parse_number(value)
+                except ValueError:
+                    problem(col.index, col.name,
+                            "not a number: write plain digits such as 14300000000 (no commas or symbols)")
+                    continue
+                if number < 0:
+                    problem(col.index, col.name, "must not be negative")
+                elif col.name == "stake_percent" and number > 100:
+                    problem(col.index, col.name, "a stake is a percentage from 0 to 100")
+            elif col.name == "url" and not value.startswith(("https://", "http://")):
+                problem(col.index, col.name, "a URL must start with https:// or http://")
+            elif col.name == "country" and not COUNTRY_PATTERN.fullmatch(value):
+                problem(col.index, col.name, "use a two-letter ISO 3166 country code such as US or GB")
 
-    row_id = row.get("id", "")
-    if row_id and not ID_PATTERN.fullmatch(row_id):
-        problem("id", "ids use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit")
-    elif row_id in first_row_of:
-        problem("id", f"duplicate id: row {first_row_of[row_id]} has it too")
-    elif row_id:
-        first_row_of[row_id] = line
-        index.ids[name].add(row_id)
+        id_index = self.where["id"]
+        row_id = cells[id_index]
+        if row_id and not ID_PATTERN.fullmatch(row_id):
+            problem(id_index, "id", "ids use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit")
+            row_id = ""
+        elif row_id and self.ids is not None:
+            self.ids.add(row_id)
 
-    _check_references(name, row, spec, index, problem)
-    since, until = row.get("since", ""), row.get("until", "")
-    if since and until:
-        try:
-            if parse_date(until) < parse_date(since):
-                problem("until", f"ends before it starts (since {since})")
-        except ValueError:
-            pass  # already reported
-    if spec is RELATIONSHIPS:
-        _check_relationship_columns(row, problem)
-        if row_id and row.get("type") in RELATIONSHIP_TYPES:
-            index.relationship_ids.setdefault(row["type"], set()).add(row_id)
-    if spec is ORGANIZATIONS and row.get("services") and "vendor" not in row.get("roles", "").split(";"):
-        problem("services", "only vendors have services: add 'vendor' to roles or clear services")
+        for column, index, ids, target in self.references:
+            value = cells[index]
+            if value and value not in ids:
+                problem(index, column, f"no row in {target} has this id: add it there or fix the id")
+        if self.sources is not None:
+            for source_id in (s.strip() for s in cells[self.sources].split(";")):
+                if source_id and source_id not in self.source_ids:
+                    problem(self.sources, "sources",
+                            f"source {source_id!r} is not in {SOURCES.name}: add it there or fix the id")
+        if self.type_column is not None and cells[self.from_column] and cells[self.from_column] == cells[self.to_column]:
+            problem(self.to_column, "to_id", "a relationship from an organization to itself")
+        if self.since is not None and self.until is not None:
+            since, until = cells[self.since], cells[self.until]
+            if since and until:
+                try:
+                    if parse_date(until) < parse_date(since):
+                        problem(self.until, "until", f"ends before it starts (since {since})")
+                except ValueError:
+                    pass  # already reported
+        if self.type_column is not None:
+            self._check_relationship_columns(cells, problem)
+        if self.services is not None and cells[self.services] and "vendor" not in cells[self.roles].split(";"):
+            problem(self.services, "services", "only vendors have services: add 'vendor' to roles or clear services")
+        return row_id
 
-
-def _check_references(name: str, row: dict[str, str], spec: FileSpec, index: FolderIndex, problem) -> None:
-    targets = {"from_id": ORGANIZATIONS, "to_id": ORGANIZATIONS, "org_id": ORGANIZATIONS, "person_id": PEOPLE}
-    for column, target in targets.items():
-        value = row.get(column, "")
-        if column in spec.columns and value and value not in index.ids[target.name]:
-            problem(column, f"no row in {target.name} has this id: add it there or fix the id")
-    for source_id in (s.strip() for s in row.get("sources", "").split(";")):
-        if source_id and source_id not in index.ids[SOURCES.name]:
-            problem("sources", f"source {source_id!r} is not in {SOURCES.name}: add it there or fix the id")
-    if spec is RELATIONSHIPS and row.get("from_id") and row.get("from_id") == row.get("to_id"):
-        problem("to_id", "a relationship from an organization to itself")
-
-
-def _check_relationship_columns(row: dict[str, str], problem) -> None:
-    kind = row.get("type", "")
-    if kind not in RELATIONSHIP_TYPES:
-        return
-    allowed = RELATIONSHIP_TYPES[kind]
-    for column in TYPE_SPECIFIC_COLUMNS:
-        if row.get(column) and column not in allowed:
-            problem(column, f"does not apply to {kind}: clear it"
-                    + (f" (columns for {kind}: {', '.join(allowed)})" if allowed else ""))
-    for column in REQUIRED_BY_TYPE.get(kind, ()):
-        if not row.get(column):
-            problem(column, f"required for {kind}")
+    def _check_relationship_columns(self, cells: list[str], problem) -> None:
+        kind = cells[self.type_column]
+        if kind not in RELATIONSHIP_TYPES:
+            return
+        allowed = RELATIONSHIP_TYPES[kind]
+        for column in TYPE_SPECIFIC_COLUMNS:
+            index = self.where.get(column)
+            if index is not None and cells[index] and column not in allowed:
+                problem(index, column, f"does not apply to {kind}: clear it"
+                        + (f" (columns for {kind}: {', '.join(allowed)})" if allowed else ""))
+        for column in REQUIRED_BY_TYPE.get(kind, ()):
+            index = self.where.get(column)
+            if index is None or not cells[index]:
+                problem(index, column, f"required for {kind}")
 
 
 def unchanged_since_check(index: FolderIndex) -> None:

@@ -163,3 +163,101 @@ def test_a_position_sharing_an_id_with_a_relationship_deletes_nothing(conn: Conn
     summary = load_folder(conn, folder)
     assert summary.total("deleted") == 0
     assert count_graph(conn)["SUPPLIES"] == 2
+
+
+def test_equal_hashes_never_delete_what_a_load_without_replace_keeps(conn: Connection, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    # Stale relationships are found by 8-byte hashes of ids; with every id's hash equal, an id that is
+    # in no file must not pass for one that moved to another type of relationships.csv.
+    import builtins
+
+    import graph.loader
+    load_folder(conn, write_folder(tmp_path / "a"))
+    before = count_graph(conn)
+    monkeypatch.setattr(graph.loader, "hash", lambda value: 7 if isinstance(value, str) else builtins.hash(value),
+                        raising=False)
+    smaller = write_folder(tmp_path / "b", relationships_csv="\n".join(VALID["relationships.csv"].splitlines()[:3]) + "\n")
+    summary = load_folder(conn, smaller)
+    assert summary.total("deleted") == 0
+    assert count_graph(conn) == before
+
+
+def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> None:
+    # The loader builds rows by position and hashes them without json's sort_keys; the hashes must
+    # stay those of row_hash(convert(...)), or every row of an earlier load would count as updated.
+    from graph.loader import _rows
+    from graph.model import FILES, ORGANIZATIONS, POSITIONS, RELATIONSHIPS, ROLE_LABELS
+    from graph.validate import check_folder, convert, read_rows, row_hash
+
+    folder = write_folder(
+        tmp_path / "d",
+        organizations_csv=with_row("organizations.csv", 'x,"Société ""Ünïcode"" 東京",lab;,,,,"tab\tand\nnewline",reuters-1;,low'),
+        relationships_csv=with_row("relationships.csv",
+                                   "y,meta,INVESTED_IN,openai,2024,٢٠٢٥-٠٣,ended,,,1e3,EUR,0.50,a,\"q\"\"uote\",reuters-1,low"),
+        positions_csv=with_row("positions.csv", "z,jason-droege,meta,board,,2020-02,,active,cnbc-1,low,\\u00e9"),
+    )
+    index = check_folder(folder)
+    for spec in FILES:
+        sent = list(_rows(index, spec))
+        expected = [convert(spec, cells) for _, cells in read_rows(folder / spec.name, spec)]
+        assert len(sent) == len(expected)
+        for row, values in zip(sent, expected):
+            if spec in (POSITIONS, RELATIONSHIPS):
+                ends = ("person_id", "org_id") if spec is POSITIONS else ("from_id", "to_id")
+                kind = "HOLDS_POSITION" if spec is POSITIONS else values.pop("type")
+                a, b = values.pop(ends[0]), values.pop(ends[1])
+                assert (row["type"], row["from_id"], row["to_id"]) == (kind, a, b)
+                digest = row_hash({**values, "from": a, "to": b})
+            else:
+                digest = row_hash(values)
+            if spec is ORGANIZATIONS:
+                assert row["labels"] == [ROLE_LABELS[r] for r in values["roles"]]
+            props = {k: v for k, v in values.items() if v not in (None, [])}
+            for column in spec.date_columns:  # dates go as ISO text; the server makes them dates
+                date = props.pop(column, None)
+                assert row.get(column) == (date.isoformat() if date else None)
+            assert row["props"] == {**props, "row_hash": digest}
+
+
+def test_a_failing_consumer_or_producer_stops_the_row_thread() -> None:
+    import threading
+
+    import pytest
+
+    from graph.loader import _prefetched
+
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield ("q", "kind", [n])
+
+    before = threading.active_count()
+    items = _prefetched(endless(), 1)
+    assert next(items)[2] == [1] and next(items)[2] == [2]
+    items.close()  # what load_folder does when a write fails
+    assert threading.active_count() == before
+
+    def broken():
+        yield ("q", "kind", [1])
+        raise ValueError("file changed")
+
+    items = _prefetched(broken(), 1)
+    assert next(items)[2] == [1]
+    with pytest.raises(ValueError, match="file changed"):
+        next(items)
+    assert threading.active_count() == before
+
+
+def test_a_source_named_twice_gives_one_edge_on_either_path(conn: Connection, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "d", people_csv=with_row("people.csv", "x,X,,,reuters-1;reuters-1,high"))
+
+    def edges() -> int:
+        return conn.read("MATCH (:Person {id: 'x'})-[e:SOURCED_FROM]->() RETURN count(e) AS n").records[0]["n"]
+
+    load_folder(conn, folder)  # into an empty database: CREATE
+    assert edges() == 1
+    conn.driver.execute_query("MATCH (n) DETACH DELETE n")
+    conn.driver.execute_query("CREATE (:Scratch)")
+    load_folder(conn, folder)  # not empty: MERGE
+    assert edges() == 1

@@ -138,3 +138,32 @@ def test_a_million_row_file_with_one_bad_row_is_refused_at_that_row(tmp_path: Pa
         load_folder(session_conn, folder)
     assert "relationships.csv, row 1000006, column 'since', value '2024-13': impossible date" in str(refused.value)
     assert fingerprint(session_conn) == loaded
+
+
+def test_duplicate_ids_are_told_apart_from_equal_hashes(tmp_path: Path, monkeypatch) -> None:
+    # Duplicates are first found by 8-byte hashes of the ids; give every id the same hash, and only
+    # real duplicates may still be reported, each with the row that had the id first.
+    import graph.validate
+    monkeypatch.setattr(graph.validate, "hash", lambda value: 7, raising=False)
+    check_folder(write_folder(tmp_path / "ok"))
+    rows = [REL_ROW.replace("x,", "scale-meta,", 1), REL_ROW.replace("x,", "new-one,", 1),
+            REL_ROW.replace("x,", "new-one,", 1)]
+    folder = write_folder(tmp_path / "bad", relationships_csv=VALID["relationships.csv"] + "\n".join(rows) + "\n",
+                          people_csv=with_row("people.csv", "jason-droege,Someone Else,,,reuters-1,high"))
+    with pytest.raises(ValidationError) as refused:
+        check_folder(folder)
+    assert [str(p) for p in refused.value.problems] == [
+        "people.csv, row 4, column 'id', value 'jason-droege': duplicate id: row 3 has it too",
+        "relationships.csv, row 7, column 'id', value 'scale-meta': duplicate id: row 4 has it too",
+        "relationships.csv, row 9, column 'id', value 'new-one': duplicate id: row 8 has it too",
+    ]
+
+
+def test_a_duplicate_is_listed_in_row_order_among_the_files_other_problems(tmp_path: Path) -> None:
+    rows = [REL_ROW.replace("x,", "a,", 1).replace(",2024,", ",2024-13,"),
+            REL_ROW.replace("x,", "scale-meta,", 1),
+            REL_ROW.replace("x,", "b,", 1).replace(",high", ",sure")]
+    folder = write_folder(tmp_path / "bad", relationships_csv=VALID["relationships.csv"] + "\n".join(rows) + "\n")
+    with pytest.raises(ValidationError) as refused:
+        check_folder(folder)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(7, "since"), (8, "id"), (9, "confidence")]
