@@ -4,6 +4,9 @@ Loading the same folder twice gives the same graph; a changed folder updates it;
 also deletes what the folder no longer holds. Each batch is one managed write transaction
 (retried by the driver on transient errors), and each is safe to run again: a load cut short is
 completed by running it again.
+
+Into an empty database it CREATEs without looking anything up. Rows are built (read, converted,
+hashed) in a thread while the server writes the batch before; memory does not grow with the folder.
 """
 
 from __future__ import annotations
@@ -430,7 +433,8 @@ def _delete_stale(conn: Connection, index: FolderIndex, replace: bool, summary: 
     in_folder = _sorted_hashes(itertools.chain(
         ((POSITION_TYPE, cells[0]) for _, cells in iter_cells(positions, POSITIONS)),
         ((cells[rel_columns[0]], cells[rel_columns[1]]) for _, cells in iter_cells(relationships, RELATIONSHIPS))))
-    in_relationship_file = _sorted_hashes(cells[rel_columns[1]] for _, cells in iter_cells(relationships, RELATIONSHIPS))
+    in_relationship_file = _sorted_hashes(cells[rel_columns[1]]
+                                          for _, cells in iter_cells(relationships, RELATIONSHIPS))
     for rel_type in ALL_RELATIONSHIP_TYPES:
         stale: list[Any] = []
         for ids in _stream_ids(conn, f"MATCH ()-[r:{rel_type}]->() RETURN r.id AS id"):

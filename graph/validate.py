@@ -2,7 +2,8 @@
 
 Every problem is collected (up to a limit) with its file, row, column, value and reason, so an
 analyst can fix a spreadsheet in one go. Row numbers are the spreadsheet's: the header is row 1.
-Only ids are kept in memory; the loader reads the files a second time to write them.
+No rows or relationship ids are kept (see FolderIndex); the loader reads the files a second time
+to write them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -414,7 +415,8 @@ class _RowChecker:
         id_index = self.where["id"]
         row_id = cells[id_index]
         if row_id and not ID_PATTERN.fullmatch(row_id):
-            problem(id_index, "id", "ids use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit")
+            problem(id_index, "id",
+                    "ids use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit")
             row_id = ""
         elif row_id and self.ids is not None:
             self.ids.add(row_id)
@@ -428,7 +430,8 @@ class _RowChecker:
                 if source_id and source_id not in self.source_ids:
                     problem(self.sources, "sources",
                             f"source {source_id!r} is not in {SOURCES.name}: add it there or fix the id")
-        if self.type_column is not None and cells[self.from_column] and cells[self.from_column] == cells[self.to_column]:
+        from_id = cells[self.from_column] if self.type_column is not None else ""
+        if from_id and from_id == cells[self.to_column]:
             problem(self.to_column, "to_id", "a relationship from an organization to itself")
         if self.since is not None and self.until is not None:
             since, until = cells[self.since], cells[self.until]
@@ -444,7 +447,7 @@ class _RowChecker:
             problem(self.services, "services", "only vendors have services: add 'vendor' to roles or clear services")
         return row_id
 
-    def _check_relationship_columns(self, cells: list[str], problem) -> None:
+    def _check_relationship_columns(self, cells: list[str], problem: Callable[[int | None, str, str], None]) -> None:
         kind = cells[self.type_column]
         if kind not in RELATIONSHIP_TYPES:
             return

@@ -176,7 +176,8 @@ def test_equal_hashes_never_delete_what_a_load_without_replace_keeps(conn: Conne
     before = count_graph(conn)
     monkeypatch.setattr(graph.loader, "hash", lambda value: 7 if isinstance(value, str) else builtins.hash(value),
                         raising=False)
-    smaller = write_folder(tmp_path / "b", relationships_csv="\n".join(VALID["relationships.csv"].splitlines()[:3]) + "\n")
+    first_two = "\n".join(VALID["relationships.csv"].splitlines()[:3]) + "\n"
+    smaller = write_folder(tmp_path / "b", relationships_csv=first_two)
     summary = load_folder(conn, smaller)
     assert summary.total("deleted") == 0
     assert count_graph(conn) == before
@@ -191,9 +192,11 @@ def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> 
 
     folder = write_folder(
         tmp_path / "d",
-        organizations_csv=with_row("organizations.csv", 'x,"Société ""Ünïcode"" 東京",lab;,,,,"tab\tand\nnewline",reuters-1;,low'),
+        organizations_csv=with_row("organizations.csv",
+                                   'x,"Société ""Ünïcode"" 東京",lab;,,,,"tab\tand\nnewline",reuters-1;,low'),
         relationships_csv=with_row("relationships.csv",
-                                   "y,meta,INVESTED_IN,openai,2024,٢٠٢٥-٠٣,ended,,,1e3,EUR,0.50,a,\"q\"\"uote\",reuters-1,low"),
+                                   "y,meta,INVESTED_IN,openai,2024,٢٠٢٥-٠٣,ended,,,1e3,EUR,0.50,a,"
+                                   "\"q\"\"uote\",reuters-1,low"),
         positions_csv=with_row("positions.csv", "z,jason-droege,meta,board,,2020-02,,active,cnbc-1,low,\\u00e9"),
     )
     index = check_folder(folder)
