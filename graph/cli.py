@@ -21,7 +21,7 @@ from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LocalNeo4j, neo4j_version
 from graph.queries import QUERY_TIMEOUT_S, get_query, load_queries, run_query
-from graph.output import FORMATS, cell_text, to_csv, to_json
+from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
 from graph.readonly import run_read_only
 from graph.validate import check_folder
 
@@ -257,8 +257,8 @@ def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, t
         columns, rows = run_query(conn, query, dict(params), timeout=timeout)
     finally:
         conn.close()
-    if fmt == "table":  # paths are for the app's pictures; a terminal shows the rest
-        columns = [c for c in columns if c != "path"]
+    if fmt == "table":  # paths and nodes are for the app's pictures and JSON; a terminal shows the rest
+        columns = terminal_columns(columns, rows)
     print_rows(rows, columns, fmt)
 
 

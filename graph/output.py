@@ -45,6 +45,20 @@ def records_to_rows(records: Iterable[neo4j.Record]) -> list[dict[str, Any]]:
     return [{k: plain(v) for k, v in record.items()} for record in records]
 
 
+def is_graph_value(value: Any) -> bool:
+    """A node, relationship or path as plain() writes it, or a non-empty list of them."""
+    if isinstance(value, dict):
+        return "element_id" in value or {"nodes", "relationships"} <= value.keys()
+    if isinstance(value, list):
+        return bool(value) and all(is_graph_value(v) for v in value)
+    return False
+
+
+def terminal_columns(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The columns worth a terminal table: graph values (paths, nodes) are for pictures and JSON."""
+    return [c for c in columns if not any(is_graph_value(row.get(c)) for row in rows)]
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""

@@ -81,3 +81,11 @@ def test_cli_prints_ranked_explained_links(seed: Connection, neo4j_env) -> None:
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "Meta Platforms owns 49% of Scale AI" in result.stdout
+
+
+def test_cli_table_leaves_the_paths_to_json(seed: Connection, neo4j_env) -> None:
+    result = CliRunner().invoke(cli, ["query", "indirect_links", "-p", "org_id", "openai", "-p", "as_of", "2025-06-15",
+                                      "-p", "limit", "3", "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "Meta" in result.stdout and "Scale" in result.stdout
+    assert "element_id" not in result.stdout  # path_nodes / path_relationships are not printed
