@@ -33,7 +33,9 @@ RETURN 1 + size([c IN counts[..i] WHERE c > labs]) AS rank,
        v.id AS vendor_id, v.name AS vendor, labs,
        round(toFloat(labs) / allLabs, 3) AS lab_share,
        labNames AS lab_names, COLLECT { UNWIND serviceSet AS s RETURN s ORDER BY s } AS services, deals,
-       // The earliest known start, as it was written ('2021' or '2021-03-04').
+       // The earliest known start, as it was written ('2021' or '2021-03-04'), and the sources, each read
+       // again in a subquery of its own: collecting the deals' dates and source lists in the one pass
+       // above went over the 512 MiB transaction limit at 10^6 (top suppliers have 15,000 deals each).
        COLLECT { MATCH (v)-[r:SUPPLIES]->(:Lab)
                  WHERE r.since = first AND (r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)
                  RETURN r.since_text ORDER BY r.id LIMIT 1 }[0] AS since,

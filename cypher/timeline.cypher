@@ -8,32 +8,18 @@
 // example: :param as_of => date('2025-12-31')
 // example: :param limit => 500
 WITH date($as_of) AS asOf
-// First pass: the date of the last event that fits in the limit, ordering by date alone (a bounded
-// top list; ordering every event of the whole graph by all the keys would hold them all in memory).
+// Whole graph, first pass: the date of the last event that fits in the limit, ordering by date alone
+// (a bounded top list; ordering every event of the graph by all the keys held them all in memory).
+// One entity's events are few: no cutoff (null).
 CALL (asOf) {
-    CALL () {
-        // One entity (an organization and a person may share an id): its relationships, each once.
-        CALL () {
-            MATCH (n:Organization {id: $entity_id}) RETURN n
-          UNION
-            MATCH (n:Person {id: $entity_id}) RETURN n
-        }
-        MATCH (n)-[r]-()
-        WHERE NOT r:SOURCED_FROM
-        RETURN DISTINCT r
-      UNION ALL
-        // The whole graph, streamed (a UNION that removed duplicates would hold every relationship).
-        WITH 1 AS whole WHERE $entity_id IS NULL
-        MATCH ()-[r]->()
-        WHERE NOT r:SOURCED_FROM
-        RETURN r
-    }
-    UNWIND [e IN [{event: 'started', date: r.since, text: r.since_text}, {event: 'ended', date: r.until, text: r.until_text}]
-            WHERE e.date IS NOT NULL AND e.date <= asOf] AS e
-    WITH e.date AS date ORDER BY date LIMIT $limit
+    WITH 1 AS whole WHERE $entity_id IS NULL
+    MATCH ()-[r]->()
+    WHERE NOT r:SOURCED_FROM
+    UNWIND [d IN [r.since, r.until] WHERE d IS NOT NULL AND d <= asOf] AS date
+    WITH date ORDER BY date LIMIT $limit
     RETURN max(date) AS lastDate
 }
-// Second pass: only the events up to that date (ties included), in the full order.
+// Then the events up to that date (ties included), in the full order.
 CALL () {
     // One entity (an organization and a person may share an id): its relationships, each once.
     CALL () {
@@ -53,7 +39,7 @@ CALL () {
 }
 WITH asOf, lastDate, r, startNode(r) AS a, endNode(r) AS b
 UNWIND [e IN [{event: 'started', date: r.since, text: r.since_text}, {event: 'ended', date: r.until, text: r.until_text}]
-        WHERE e.date IS NOT NULL AND e.date <= asOf AND e.date <= lastDate] AS e
+        WHERE e.date IS NOT NULL AND e.date <= asOf AND (lastDate IS NULL OR e.date <= lastDate)] AS e
 RETURN e.date AS date, e.text AS date_text, e.event AS event, type(r) AS type,
        a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        CASE type(r)
