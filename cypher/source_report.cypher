@@ -7,17 +7,14 @@
 // example: :param limit => 500
 MATCH (s:Source)
 WHERE toLower(trim(s.publisher)) = toLower(trim($publisher))
-WITH collect(s) AS pubSources, collect(s.id) AS pubIds
-CALL (pubSources, pubIds) {
-    // Each fact's sources are looked up by id (an index seek) instead of being compared with the
-    // publisher's thousands of source ids one by one.
-    MATCH (a)-[r]->(b)
-    WHERE NOT r:SOURCED_FROM
-    UNWIND r.sources AS x
-    MATCH (s:Source {id: x})
-    WHERE toLower(trim(s.publisher)) = toLower(trim($publisher))
-    WITH a, b, r, collect(s) AS cited
-    RETURN 'relationship' AS kind, type(r) AS type, a, b, r AS fact, cited
+WITH collect(s) AS pubSources
+CALL (pubSources) {
+    // Relationships cite sources in a list property: the fact_sources index finds the ones that
+    // cite each of the publisher's sources, instead of reading every relationship's list.
+    UNWIND pubSources AS s
+    CALL db.index.fulltext.queryRelationships('fact_sources', '"' + s.id + '"') YIELD relationship AS r
+    WITH r, collect(s) AS cited
+    RETURN 'relationship' AS kind, type(r) AS type, startNode(r) AS a, endNode(r) AS b, r AS fact, cited
   UNION ALL
     UNWIND pubSources AS s
     MATCH (n)-[:SOURCED_FROM]->(s)

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from graph.cli import SEED_DIR, cli
 from graph.db import Connection
-from graph.loader import load_folder
+from graph.loader import load_folder, schema_statements
+from graph.model import POSITION_TYPE, RELATIONSHIP_TYPES
 from graph.queries import CYPHER_DIR, PARAM_TYPES, StoredQuery, load_queries, parse_query_file, run_query, used_parameters
 
 QUERY_FILES = sorted(CYPHER_DIR.glob("*.cypher"))
@@ -216,6 +217,33 @@ def test_source_report(seeded: Connection) -> None:
     reported = [r["reported"] for r in rows]
     assert reported == sorted(reported, reverse=True)
     assert run(seeded, "source_report", publisher="No Such Publisher") == []
+
+
+def test_fact_sources_index_covers_every_relationship_type() -> None:
+    """A type missing from the index would drop its facts from source_report without an error."""
+    statement = next(s for s in schema_statements() if "fact_sources" in s)
+    indexed = set(re.search(r"\[r:([A-Z_|]+)\]", statement).group(1).split("|"))
+    assert indexed == set(RELATIONSHIP_TYPES) | {POSITION_TYPE}
+
+
+def test_source_report_finds_every_fact_citing_the_publisher(seeded: Connection) -> None:
+    """Relationships are found through the fact_sources index: none may be missed, whatever its type."""
+    def ids_citing(file: str, publisher_ids: set[str]) -> set[str]:
+        with open(SEED_DIR / file, encoding="utf-8", newline="") as f:
+            return {row["id"] for row in csv.DictReader(f)
+                    if publisher_ids & {s.strip() for s in row["sources"].split(";")}}
+
+    with open(SEED_DIR / "sources.csv", encoding="utf-8", newline="") as f:
+        sources = list(csv.DictReader(f))
+    for publisher in sorted({s["publisher"] for s in sources}):
+        publisher_ids = {s["id"] for s in sources if s["publisher"] == publisher}
+        expected = {"relationship": ids_citing("relationships.csv", publisher_ids)
+                                    | ids_citing("positions.csv", publisher_ids),
+                    "organization": ids_citing("organizations.csv", publisher_ids),
+                    "person": ids_citing("people.csv", publisher_ids)}
+        rows = run(seeded, "source_report", publisher=publisher, limit=100000)
+        for kind, ids in expected.items():
+            assert {r["id"] for r in rows if r["kind"] == kind} == ids, (publisher, kind)
 
 
 def test_paths_between(seeded: Connection) -> None:
