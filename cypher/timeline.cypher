@@ -8,19 +8,22 @@
 // example: :param as_of => date('2025-12-31')
 // example: :param limit => 500
 WITH date($as_of) AS asOf
-// Whole graph, first pass: the date of the last event that fits in the limit, ordering by date alone
-// (a bounded top list; ordering every event of the graph by all the keys held them all in memory).
-// One entity's events are few: no cutoff (null).
+// Whole graph, first pass: the earliest events by date alone, a bounded top list (ordering every
+// event of the graph by all the keys held them all in memory). Twice the limit are kept: when the
+// list goes on past the date of the limit's last event, every event up to that date is in it, ties
+// included, and the graph is not read again. One entity's events are few: no cutoff (null).
 CALL (asOf) {
     WITH 1 AS whole WHERE $entity_id IS NULL
     MATCH ()-[r]->()
     WHERE NOT r:SOURCED_FROM
     UNWIND [d IN [r.since, r.until] WHERE d IS NOT NULL AND d <= asOf] AS date
-    WITH date ORDER BY date LIMIT $limit
-    RETURN max(date) AS lastDate
+    WITH r, date ORDER BY date LIMIT 2 * $limit + 1
+    RETURN collect(r) AS early, collect(date) AS earlyDates
 }
-// Then the events up to that date (ties included), in the full order.
-CALL () {
+WITH asOf, early, earlyDates, CASE WHEN size(earlyDates) > $limit THEN earlyDates[$limit - 1] END AS lastDate
+WITH asOf, early, lastDate, size(earlyDates) <= 2 * $limit OR last(earlyDates) > lastDate AS complete
+// Then the events up to that date, in the full order.
+CALL (early, complete) {
     // One entity (an organization and a person may share an id): its relationships, each once.
     CALL () {
         MATCH (n:Organization {id: $entity_id}) RETURN n
@@ -31,8 +34,13 @@ CALL () {
     WHERE NOT r:SOURCED_FROM
     RETURN DISTINCT r
   UNION ALL
-    // The whole graph, streamed (a UNION that removed duplicates would hold every relationship).
-    WITH 1 AS whole WHERE $entity_id IS NULL
+    // The whole graph, from the first pass's list (a relationship with two events is in it twice).
+    WITH early WHERE $entity_id IS NULL AND complete
+    UNWIND early AS r
+    RETURN DISTINCT r
+  UNION ALL
+    // The whole graph when more events than the list holds share the limit's last date: read again.
+    WITH 1 AS whole WHERE $entity_id IS NULL AND NOT complete
     MATCH ()-[r]->()
     WHERE NOT r:SOURCED_FROM
     RETURN r

@@ -190,8 +190,15 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
         batches.close()  # stops the thread if a write failed
     if replace or not was_empty:
         _delete_stale(conn, index, replace, summary)
+    await_fulltext_indexes(conn)
     unchanged_since_check(index)
     return summary
+
+
+def await_fulltext_indexes(conn: Connection) -> None:
+    """Waits until the eventually consistent full-text indexes hold every write of the load."""
+    with conn.driver.session(database=conn.database) as session:
+        session.run("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()").consume()
 
 
 Batch = tuple[str, str, list[dict[str, Any]]]  # query, kind (label or type), rows

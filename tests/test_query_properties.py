@@ -353,3 +353,23 @@ def test_queries_agree_with_python(session_conn: Connection, relationships: int,
     got_events = {(r["event"], r["type"], r["rel_id"], r["date"])
                   for r in run(session_conn, "timeline", as_of=on, limit=EVERYTHING)}
     assert got_events == model.changes(dt.date.min, on)
+
+
+def test_whole_timeline_limit_cuts_the_full_order_ties_included(session_conn: Connection, tmp_path: Path) -> None:
+    """Each limit gives the first rows of the unlimited timeline. Its first pass keeps the earliest
+    2 * limit + 1 events by date; when they all fall on or before the date of the limit's last event,
+    ties run on past the list and the graph is read a second time. Twelve deals started the same month."""
+    from datafolder import VALID, write_folder
+
+    same_month = "".join(f"deal-{i},microsoft,SUPPLIES,scale-ai,2020-03,,active,cloud_compute,,,,,,,reuters-1,high\n"
+                         for i in range(12))
+    folder = write_folder(tmp_path, relationships_csv=VALID["relationships.csv"] + same_month)
+    empty(session_conn)
+    load_folder(session_conn, folder)
+    on = dt.date(2025, 12, 31)
+    whole = run(session_conn, "timeline", as_of=on, limit=EVERYTHING)
+    dates = [r["date"] for r in whole]
+    reread = [n for n in range(1, len(dates) // 2) if dates[2 * n] == dates[n - 1]]
+    assert reread, "no limit makes the query read the graph again: more ties needed"
+    for limit in range(1, len(whole) + 2):
+        assert run(session_conn, "timeline", as_of=on, limit=limit) == whole[:limit], limit

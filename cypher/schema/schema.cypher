@@ -27,6 +27,9 @@ CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Organization|Person) ON 
 // "What did Reuters report": every fact that cites a source, found by the source's id. A relationship
 // cannot point at a Source node, so its `sources` list is indexed instead: the keyword analyzer keeps
 // each id as one term (query it as a quoted phrase). Every relationship type but SOURCED_FROM.
+// Eventually consistent: Lucene's writes leave the commit path for a background thread, and
+// `supplygraph load` waits for them (db.index.fulltext.awaitEventuallyConsistentIndexRefresh) before
+// it returns.
 CREATE FULLTEXT INDEX fact_sources IF NOT EXISTS
 FOR ()-[r:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION]-() ON EACH [r.sources]
-OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}};
+OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: true}};
