@@ -1,5 +1,5 @@
 // name: paths_between
-// description: How two entities (organizations or people) are connected on a date: every shortest path between them (ALL SHORTEST; next-shortest paths are left out: near hubs, finding them meant walking most of a large graph), at most max_hops relationships long, over relationships of any type but SOURCED_FROM that are valid on the date, in either direction, never visiting a node twice. One row per route (sequence of nodes), parallel relationships folded together; shortest first.
+// description: How two entities (organizations or people) are connected on a date: every shortest path between them (next-shortest paths are left out: near hubs, finding them meant walking most of a large graph), at most max_hops relationships long, over relationships of any type but SOURCED_FROM that are valid on the date, in either direction, never visiting a node twice. One row per route (sequence of nodes), parallel relationships folded together; shortest first.
 // param: from_id string (required) an organization's or a person's id, e.g. "openai"
 // param: to_id string (required) an organization's or a person's id, e.g. "meta"
 // param: as_of date (default: today) only relationships valid on this date
@@ -23,16 +23,16 @@ CALL () {
 }
 WITH a, b, date($as_of) AS asOf
 WHERE a <> b
-// The hop bound in the pattern is a literal (6). max_hops filters the found paths afterwards: as a filter inside the
-// search it would make SHORTEST enumerate every longer trail when no path fits, and the answer is the same.
-// Only the shortest length: on a 10^6 graph, asking for the next-shortest paths too (SHORTEST 2 GROUPS or
-// SHORTEST 100) took 2 to 20 s for most pairs, the shortest alone tens of ms.
-MATCH p = ALL SHORTEST
-    ((a)((x)-[r:!SOURCED_FROM WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-            AND NOT (r.status = 'ended' AND r.until IS NULL)]-(y)){1,6}(b)
-     WHERE NOT b IN x
-       AND all(i IN range(0, size(x) - 2) WHERE NOT x[i] IN x[i + 1..]))
-WHERE length(p) <= $max_hops
+// Shortest paths only, found by allShortestPaths: a search from both ends at once that tests each relationship's
+// dates as it goes. On a 10^6 graph, the GQL form (ALL SHORTEST with a quantified pattern) took 18 s where a route
+// crossed a hub of 46,000 relationships, this one 80 ms. A shortest path never visits a node twice.
+// The hop bound in the pattern is a literal (6); max_hops filters the found paths afterwards, which gives the same
+// answer (a longer shortest path is no path within max_hops). The types are every type but SOURCED_FROM (a
+// variable-length pattern cannot say "not SOURCED_FROM").
+MATCH p = allShortestPaths((a)-[:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION*1..6]-(b))
+WHERE all(r IN relationships(p) WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
+                                  AND NOT (r.status = 'ended' AND r.until IS NULL))
+WITH p WHERE length(p) <= $max_hops
 // One row per route (sequence of nodes); parallel relationships between the same two nodes are listed together.
 WITH p, nodes(p) AS ns, relationships(p) AS rs
 ORDER BY [r IN rs | r.id]

@@ -219,11 +219,14 @@ def test_source_report(seeded: Connection) -> None:
     assert run(seeded, "source_report", publisher="No Such Publisher") == []
 
 
-def test_fact_sources_index_covers_every_relationship_type() -> None:
-    """A type missing from the index would drop its facts from source_report without an error."""
+def test_type_lists_name_every_relationship_type() -> None:
+    """Where a pattern must list "every type but SOURCED_FROM", a type left out would drop its facts
+    without an error: from source_report (the fact_sources index) and from paths_between."""
+    every_type = set(RELATIONSHIP_TYPES) | {POSITION_TYPE}
     statement = next(s for s in schema_statements() if "fact_sources" in s)
-    indexed = set(re.search(r"\[r:([A-Z_|]+)\]", statement).group(1).split("|"))
-    assert indexed == set(RELATIONSHIP_TYPES) | {POSITION_TYPE}
+    assert set(re.search(r"\[r:([A-Z_|]+)\]", statement).group(1).split("|")) == every_type
+    paths = load_queries()["paths_between"].text
+    assert set(re.search(r"\[:([A-Z_|]+)\*1\.\.6\]", paths).group(1).split("|")) == every_type
 
 
 def test_source_report_finds_every_fact_citing_the_publisher(seeded: Connection) -> None:
