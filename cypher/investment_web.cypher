@@ -17,7 +17,17 @@ CALL (org, asOf) {
         AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
     RETURN collect(DISTINCT member) AS family
 }
-CALL (org, family, asOf) {
+// The family's rivals by a competes-with edge, found once: testing each candidate's own edges instead read
+// every edge of the competitors that compete with thousands.
+CALL (family, asOf) {
+    UNWIND family AS m
+    MATCH (m)-[c:COMPETES_WITH]-(x:Organization)
+    WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
+      AND NOT (c.status = 'ended' AND c.until IS NULL)
+    RETURN collect(DISTINCT x) AS named
+}
+WITH org, family, named, any(m IN family WHERE m:Lab) AS familyHasLab, asOf
+CALL (org, family, named, familyHasLab, asOf) {
     // The three sections cannot share a row (their ranks differ): UNION ALL streams them.
     MATCH (i:Organization)-[r:INVESTED_IN]->(org)
     WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
@@ -37,10 +47,7 @@ CALL (org, family, asOf) {
     WHERE NOT t IN family
       AND (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
       AND NOT (r.status = 'ended' AND r.until IS NULL)
-      AND ((t:Lab AND any(m IN family WHERE m:Lab))
-           OR EXISTS { MATCH (t)-[c:COMPETES_WITH]-(m) WHERE m IN family
-                         AND (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
-                         AND NOT (c.status = 'ended' AND c.until IS NULL) })
+      AND ((t:Lab AND familyHasLab) OR t IN named)
     // What the co-investor holds in the organization itself, in words.
     RETURN 2 AS rank, 'co-investor' AS section, i, r, t,
            COLLECT { MATCH (i)-[own:INVESTED_IN]->(org)
