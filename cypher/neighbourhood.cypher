@@ -15,31 +15,35 @@ OPTIONAL MATCH (org:Organization {id: $entity_id})
 OPTIONAL MATCH (person:Person {id: $entity_id})
 WITH coalesce(org, person) AS focus, date($as_of) AS asOf
 WHERE focus IS NOT NULL
-// Rings of neighbours, each capped so that a hub cannot explode the view.
+// Rings of neighbours, each capped so that a hub cannot explode the view (the search stops at the cap).
 CALL (focus, asOf) {
     MATCH (focus)-[r]-(n) WHERE (n:Organization OR n:Person)
       AND (r.since IS NULL OR r.since <= asOf)
       AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
-    RETURN collect(DISTINCT n)[..$limit] AS ring1
+    WITH DISTINCT n LIMIT $limit
+    RETURN collect(n) AS ring1
 }
 CALL (ring1, asOf) {
     UNWIND CASE WHEN $hops >= 2 THEN ring1 ELSE [] END AS m
     MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
       AND (r.since IS NULL OR r.since <= asOf)
       AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
-    RETURN collect(DISTINCT n)[..$limit] AS ring2
+    WITH DISTINCT n LIMIT $limit
+    RETURN collect(n) AS ring2
 }
 CALL (ring2, asOf) {
     UNWIND CASE WHEN $hops >= 3 THEN ring2 ELSE [] END AS m
     MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
       AND (r.since IS NULL OR r.since <= asOf)
       AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
-    RETURN collect(DISTINCT n)[..$limit] AS ring3
+    WITH DISTINCT n LIMIT $limit
+    RETURN collect(n) AS ring3
 }
 WITH asOf, [focus] + ring1 + ring2 + ring3 AS members
 UNWIND members AS a
 WITH asOf, members, a
-MATCH (a)-[r]->(b) WHERE b IN members AND type(r) <> 'SOURCED_FROM'
+MATCH (a)-[r]->(b) WHERE b IN members
+WITH asOf, a, r, b WHERE type(r) <> 'SOURCED_FROM'
   AND (r.since IS NULL OR r.since <= asOf)
   AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
 WITH DISTINCT a, r, b
