@@ -28,23 +28,24 @@ CALL (b, asOf) {
         AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
     RETURN collect(DISTINCT member) AS familyB
 }
+// B's suppliers, read from B's side once (a few per family member): testing each of A's suppliers for
+// a supply to B instead read every supply of the large vendors, tens of thousands each.
+CALL (familyB, asOf) {
+    UNWIND familyB AS cb
+    MATCH (v:Organization)-[rb:SUPPLIES]->(cb)
+    WHERE (rb.since IS NULL OR rb.since <= asOf) AND (rb.until IS NULL OR rb.until > asOf)
+      AND NOT (rb.status = 'ended' AND rb.until IS NULL)
+    WITH v, collect({c: cb, r: rb}) AS toB
+    RETURN collect({v: v, toB: toB}) AS suppliersB
+}
 UNWIND familyA AS ca
 MATCH (v:Organization)-[ra:SUPPLIES]->(ca)
 WHERE (ra.since IS NULL OR ra.since <= asOf) AND (ra.until IS NULL OR ra.until > asOf)
   AND NOT (ra.status = 'ended' AND ra.until IS NULL)
-WITH asOf, familyB, v, collect({c: ca, r: ra}) AS toA
-WHERE EXISTS {
-    MATCH (v)-[rb:SUPPLIES]->(cb) WHERE cb IN familyB
-      AND (rb.since IS NULL OR rb.since <= asOf) AND (rb.until IS NULL OR rb.until > asOf)
-      AND NOT (rb.status = 'ended' AND rb.until IS NULL)
-}
-CALL (v, familyB, asOf) {
-    UNWIND familyB AS cb
-    MATCH (v)-[rb:SUPPLIES]->(cb)
-    WHERE (rb.since IS NULL OR rb.since <= asOf) AND (rb.until IS NULL OR rb.until > asOf)
-      AND NOT (rb.status = 'ended' AND rb.until IS NULL)
-    RETURN collect({c: cb, r: rb}) AS toB
-}
+WITH suppliersB, v, collect({c: ca, r: ra}) AS toA
+WITH v, toA, [s IN suppliersB WHERE s.v = v | s.toB] AS matched
+WHERE size(matched) > 0
+WITH v, toA, matched[0] AS toB
 WITH v, toA, toB, [d IN toA + toB | d.r] AS rels
 RETURN v.id AS vendor_id, v.name AS vendor,
        COLLECT { UNWIND rels AS r RETURN DISTINCT r.service AS s ORDER BY s } AS services,
