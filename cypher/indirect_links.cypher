@@ -28,147 +28,154 @@ CALL (a, asOf) {
          COLLECT { MATCH (aRoot)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()-[c:COMPETES_WITH]-()(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf) AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL)){0,6}(up)
                    WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf) AND NOT (c.status = 'ended' AND c.until IS NULL)
                    RETURN DISTINCT up } AS compUp
-    // Level 1: what A depends on, on asOf: its suppliers, its partners, who it invested in and who invested in it.
-    CALL (a, asOf) {
-        MATCH (a)<-[dep:SUPPLIES]-(x1:Organization)
-        WHERE (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf) AND NOT (dep.status = 'ended' AND dep.until IS NULL)
-        RETURN dep, x1
-      UNION ALL
-        MATCH (a)-[dep:INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
-        WHERE (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf) AND NOT (dep.status = 'ended' AND dep.until IS NULL)
-        RETURN dep, x1
+    // The chains, grouped by rival, in a subquery of their own: compUp and aRunsLab stay outside it, so
+    // that no aggregation below holds a copy of compUp per group (tens of thousands of organizations
+    // when A belongs to a large family; the transaction's memory limit counted each copy).
+    CALL (a, aRoot, asOf) {
+        // Level 1: what A depends on, on asOf: its suppliers, its partners, who it invested in and who invested in it.
+        CALL (a, asOf) {
+            MATCH (a)<-[dep:SUPPLIES]-(x1:Organization)
+            WHERE (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf) AND NOT (dep.status = 'ended' AND dep.until IS NULL)
+            RETURN dep, x1
+          UNION ALL
+            MATCH (a)-[dep:INVESTED_IN|PARTNERS_WITH]-(x1:Organization)
+            WHERE (dep.since IS NULL OR dep.since <= asOf) AND (dep.until IS NULL OR dep.until > asOf) AND NOT (dep.status = 'ended' AND dep.until IS NULL)
+            RETURN dep, x1
+        }
+        WITH asOf, a, aRoot, [dep] AS rels, [a, x1] AS ns
+        // Level 2: who holds the last organization of each chain: it invested in it, owns it (parent or
+        // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
+        // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
+        CALL (asOf, rels, ns) {
+            RETURN rels AS grown, ns AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+        }
+        // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
+        // rows by organizations, however many paths a hub opens.
+        WITH asOf, a, aRoot, grown, reached, last(grown) AS hold
+        ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
+                 CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
+        WITH asOf, a, aRoot, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+        WITH asOf, a, aRoot, best.rels AS rels, best.ns AS ns
+        // Level 3: who holds the last organization of each chain: it invested in it, owns it (parent or
+        // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
+        // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
+        CALL (asOf, rels, ns) {
+            RETURN rels AS grown, ns AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+        }
+        // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
+        // rows by organizations, however many paths a hub opens.
+        WITH asOf, a, aRoot, grown, reached, last(grown) AS hold
+        ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
+                 CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
+        WITH asOf, a, aRoot, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+        WITH asOf, a, aRoot, best.rels AS rels, best.ns AS ns
+        // Level 4: who holds the last organization of each chain: it invested in it, owns it (parent or
+        // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
+        // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
+        CALL (asOf, rels, ns) {
+            RETURN rels AS grown, ns AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
+            WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
+            RETURN rels + [h] AS grown, ns + [y] AS reached
+        }
+        // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
+        // rows by organizations, however many paths a hub opens.
+        WITH asOf, a, aRoot, grown, reached, last(grown) AS hold
+        ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
+                 CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
+        WITH asOf, a, aRoot, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
+        WITH asOf, a, aRoot, best.rels AS rels, best.ns AS ns
+        // People: someone who led or sits on the board of the chain's last organization now works for another.
+        CALL (asOf, rels, ns) {
+            RETURN rels AS grown, ns AS reached
+          UNION ALL
+            WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
+            WITH asOf, rels, ns, last(ns) AS cur
+            MATCH (cur)<-[led:HOLDS_POSITION]-(:Person)-[now:HOLDS_POSITION]->(y:Organization)
+            WHERE NOT y IN ns AND led.kind IN ['executive', 'founder', 'board']
+              AND (led.since IS NULL OR led.since <= asOf)
+              AND (now.since IS NULL OR now.since <= asOf) AND (now.until IS NULL OR now.until > asOf)
+              AND now.status <> 'ended'
+            // One pair of positions per person and organization: their most senior role at cur, their role now.
+            WITH asOf, rels, ns, y, led, now
+            ORDER BY CASE led.kind WHEN 'executive' THEN 0 WHEN 'founder' THEN 1 ELSE 2 END, led.since DESC,
+                     CASE now.kind WHEN 'executive' THEN 0 ELSE 1 END
+            WITH rels, ns, y, startNode(led) AS person, collect(led)[0] AS led, collect(now)[0] AS now
+            RETURN rels + [led, now] AS grown, ns + [y] AS reached
+        }
+        WITH asOf, a, aRoot, grown AS rels, reached AS ns, last(reached) AS holder
+        WHERE holder <> a
+        WITH asOf, a, aRoot, holder, collect({rels: rels, ns: ns}) AS chains
+        // The holder's family root is the rival; found once per holder. The walk up already follows every
+        // valid parent edge, so the roots are the organizations it reaches and never leaves (asking each
+        // one again whether it has a parent read its relationships a second time).
+        CALL (holder, asOf) {
+            MATCH p = (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()
+            WITH collect(p) AS walks
+            WITH [w IN walks | last(nodes(w))] AS reached, reduce(s = [], w IN walks | s + nodes(w)[..-1]) AS left
+            UNWIND reached AS root
+            WITH root WHERE NOT root IN left
+            RETURN root AS rival ORDER BY root.id LIMIT 1
+        }
+        WITH asOf, a, aRoot, rival, collect({holder: holder, chains: chains}) AS held
+        WHERE rival <> aRoot
+        RETURN rival, held
     }
-    WITH asOf, a, aRoot, aRunsLab, compUp, [dep] AS rels, [a, x1] AS ns
-    // Level 2: who holds the last organization of each chain: it invested in it, owns it (parent or
-    // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
-    // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
-    CALL (asOf, rels, ns) {
-        RETURN rels AS grown, ns AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-    }
-    // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
-    // rows by organizations, however many paths a hub opens.
-    WITH asOf, a, aRoot, aRunsLab, compUp, grown, reached, last(grown) AS hold
-    ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
-             CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-    WITH asOf, a, aRoot, aRunsLab, compUp, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-    WITH asOf, a, aRoot, aRunsLab, compUp, best.rels AS rels, best.ns AS ns
-    // Level 3: who holds the last organization of each chain: it invested in it, owns it (parent or
-    // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
-    // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
-    CALL (asOf, rels, ns) {
-        RETURN rels AS grown, ns AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-    }
-    // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
-    // rows by organizations, however many paths a hub opens.
-    WITH asOf, a, aRoot, aRunsLab, compUp, grown, reached, last(grown) AS hold
-    ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
-             CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-    WITH asOf, a, aRoot, aRunsLab, compUp, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-    WITH asOf, a, aRoot, aRunsLab, compUp, best.rels AS rels, best.ns AS ns
-    // Level 4: who holds the last organization of each chain: it invested in it, owns it (parent or
-    // acquirer) or partners with it. Each kind is its own directed pattern, so a fund's thousands of
-    // outgoing investments are never read. A chain is also kept as it is, as a candidate link.
-    CALL (asOf, rels, ns) {
-        RETURN rels AS grown, ns AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)<-[h:INVESTED_IN]-(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:SUBSIDIARY_OF|ACQUIRED_BY]->(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)-[h:PARTNERS_WITH]-(y:Organization)
-        WHERE (h.since IS NULL OR h.since <= asOf) AND (h.until IS NULL OR h.until > asOf) AND NOT (h.status = 'ended' AND h.until IS NULL) AND NOT y IN ns
-        RETURN rels + [h] AS grown, ns + [y] AS reached
-    }
-    // Keep one chain (the shortest, then the strongest hold) per organization reached: this bounds the
-    // rows by organizations, however many paths a hub opens.
-    WITH asOf, a, aRoot, aRunsLab, compUp, grown, reached, last(grown) AS hold
-    ORDER BY size(grown), coalesce(hold.stake_percent, 0) DESC, coalesce(hold.amount, 0) DESC,
-             CASE type(hold) WHEN 'PARTNERS_WITH' THEN 1 ELSE 0 END, [n IN reached | n.id], hold.id
-    WITH asOf, a, aRoot, aRunsLab, compUp, last(reached) AS cur, collect({rels: grown, ns: reached})[0] AS best
-    WITH asOf, a, aRoot, aRunsLab, compUp, best.rels AS rels, best.ns AS ns
-    // People: someone who led or sits on the board of the chain's last organization now works for another.
-    CALL (asOf, rels, ns) {
-        RETURN rels AS grown, ns AS reached
-      UNION ALL
-        WITH asOf, rels, ns WHERE size(rels) <= $max_intermediaries
-        WITH asOf, rels, ns, last(ns) AS cur
-        MATCH (cur)<-[led:HOLDS_POSITION]-(:Person)-[now:HOLDS_POSITION]->(y:Organization)
-        WHERE NOT y IN ns AND led.kind IN ['executive', 'founder', 'board']
-          AND (led.since IS NULL OR led.since <= asOf)
-          AND (now.since IS NULL OR now.since <= asOf) AND (now.until IS NULL OR now.until > asOf)
-          AND now.status <> 'ended'
-        // One pair of positions per person and organization: their most senior role at cur, their role now.
-        WITH asOf, rels, ns, y, led, now
-        ORDER BY CASE led.kind WHEN 'executive' THEN 0 WHEN 'founder' THEN 1 ELSE 2 END, led.since DESC,
-                 CASE now.kind WHEN 'executive' THEN 0 ELSE 1 END
-        WITH rels, ns, y, startNode(led) AS person, collect(led)[0] AS led, collect(now)[0] AS now
-        RETURN rels + [led, now] AS grown, ns + [y] AS reached
-    }
-    WITH asOf, a, aRoot, aRunsLab, compUp, grown AS rels, reached AS ns, last(reached) AS holder
-    WHERE holder <> a
-    WITH asOf, a, aRoot, aRunsLab, compUp, holder, collect({rels: rels, ns: ns}) AS chains
-    // The holder's family root is the rival; found once per holder. The walk up already follows every
-    // valid parent edge, so the roots are the organizations it reaches and never leaves (asking each
-    // one again whether it has a parent read its relationships a second time).
-    CALL (holder, asOf) {
-        MATCH p = (holder)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}()
-        WITH collect(p) AS walks
-        WITH [w IN walks | last(nodes(w))] AS reached, reduce(s = [], w IN walks | s + nodes(w)[..-1]) AS left
-        UNWIND reached AS root
-        WITH root WHERE NOT root IN left
-        RETURN root AS rival ORDER BY root.id LIMIT 1
-    }
-    WITH asOf, a, aRoot, aRunsLab, compUp, rival, collect({holder: holder, chains: chains}) AS held
-    WHERE rival <> aRoot
-      // Competitors, tested once per rival: an explicit competes-with between the families, or both
-      // families run a lab (the rival itself first: most rivals are labs, and their family need not be read).
-      AND (rival IN compUp
+    WITH asOf, a, aRoot, aRunsLab, compUp, rival, held
+    // Competitors, tested once per rival: an explicit competes-with between the families, or both
+    // families run a lab (the rival itself first: most rivals are labs, and their family need not be read).
+    WHERE (rival IN compUp
            OR (aRunsLab AND CASE WHEN rival:Lab THEN true ELSE EXISTS { (rival)(()<-[f:SUBSIDIARY_OF|ACQUIRED_BY]-() WHERE (f.since IS NULL OR f.since <= asOf) AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL)){0,6}(:Lab) } END))
     UNWIND held AS h
     UNWIND h.chains AS chain
