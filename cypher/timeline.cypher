@@ -8,20 +8,24 @@
 // example: :param as_of => date('2025-12-31')
 // example: :param limit => 500
 WITH date($as_of) AS asOf
-// Whole graph, first pass: the earliest events by date alone, a bounded top list (ordering every
-// event of the graph by all the keys held them all in memory). Twice the limit are kept: when the
-// list goes on past the date of the limit's last event, every event up to that date is in it, ties
-// included, and the graph is not read again. One entity's events are few: no cutoff (null).
+// Whole graph, first pass: the relationships whose first event (since, or until when since is unknown) is
+// earliest, a bounded top list (ordering every event of the graph by all the keys held them all in memory).
+// A relationship's events never come before its first. So when at least `limit` of the kept ones start
+// before the last kept start, every event up to the limit's last one is theirs, ties included, and the
+// graph is not read again; otherwise the limit's last event falls on that last start, which bounds a
+// second read. One entity's events are few: no cutoff (null).
 CALL (asOf) {
     WITH 1 AS whole WHERE $entity_id IS NULL
     MATCH ()-[r]->()
     WHERE NOT r:SOURCED_FROM
-    UNWIND [d IN [r.since, r.until] WHERE d IS NOT NULL AND d <= asOf] AS date
-    WITH r, date ORDER BY date LIMIT 2 * $limit + 1
-    RETURN collect(r) AS early, collect(date) AS earlyDates
+    WITH r, CASE WHEN r.since <= asOf THEN r.since WHEN r.since IS NULL AND r.until <= asOf THEN r.until END AS first
+    WHERE first IS NOT NULL
+    WITH r, first ORDER BY first LIMIT 2 * $limit + 1
+    RETURN collect(r) AS early, collect(first) AS firsts
 }
-WITH asOf, early, earlyDates, CASE WHEN size(earlyDates) > $limit THEN earlyDates[$limit - 1] END AS lastDate
-WITH asOf, early, lastDate, size(earlyDates) <= 2 * $limit OR last(earlyDates) > lastDate AS complete
+WITH asOf, early, firsts,
+     size(firsts) <= 2 * $limit OR size([d IN firsts WHERE d < last(firsts)]) >= $limit AS complete
+WITH asOf, early, complete, CASE WHEN NOT complete THEN last(firsts) END AS lastDate
 // Then the events up to that date, in the full order.
 CALL (early, complete) {
     // One entity (an organization and a person may share an id): its relationships, each once.
@@ -34,12 +38,12 @@ CALL (early, complete) {
     WHERE NOT r:SOURCED_FROM
     RETURN DISTINCT r
   UNION ALL
-    // The whole graph, from the first pass's list (a relationship with two events is in it twice).
+    // The whole graph, from the first pass's list.
     WITH early WHERE $entity_id IS NULL AND complete
     UNWIND early AS r
-    RETURN DISTINCT r
+    RETURN r
   UNION ALL
-    // The whole graph when more events than the list holds share the limit's last date: read again.
+    // The whole graph when more relationships than the list holds start on the limit's last date: read again.
     WITH 1 AS whole WHERE $entity_id IS NULL AND NOT complete
     MATCH ()-[r]->()
     WHERE NOT r:SOURCED_FROM
