@@ -165,10 +165,15 @@ def schema_statements(path: Path = SCHEMA_FILE) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
-def apply_schema(conn: Connection) -> None:
-    """Creates the constraints and indexes (idempotent) and waits until they are online."""
+def apply_schema(conn: Connection, relationships: bool = True) -> None:
+    """Creates the constraints and indexes (idempotent) and waits until they are online.
+
+    relationships=False leaves out those on relationships (`FOR ()-[r:TYPE]-()`): a load into an empty
+    database creates them after its writes, when each is built in one pass instead of updated row by row.
+    """
     for statement in schema_statements():
-        _write(conn, statement, {})
+        if relationships or "()-[" not in statement:
+            _write(conn, statement, {})
     with conn.driver.session(database=conn.database) as session:
         session.run("CALL db.awaitIndexes(300)").consume()
 
@@ -177,8 +182,8 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
                 progress: Progress | None = None, index: FolderIndex | None = None) -> LoadSummary:
     """Validates a folder, then writes it; nothing is written if any row is invalid."""
     index = index or check_folder(folder)
-    apply_schema(conn)
     was_empty = not conn.read("MATCH (n) RETURN n LIMIT 1").records
+    apply_schema(conn, relationships=not was_empty)
     summary = LoadSummary()
     # Rows are read, converted and hashed in a thread while this one waits for the server's writes
     # (the driver releases the GIL on the socket). Validation has finished: nothing is written before.
@@ -190,6 +195,8 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
         batches.close()  # stops the thread if a write failed
     if replace or not was_empty:
         _delete_stale(conn, index, replace, summary)
+    if was_empty:
+        apply_schema(conn)  # the relationship constraints and indexes, over what was just written
     await_fulltext_indexes(conn)
     unchanged_since_check(index)
     return summary

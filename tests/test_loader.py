@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from graph.cli import SEED_DIR, cli
 from graph.db import Connection
-from graph.loader import count_graph, fingerprint, load_folder
+from graph.loader import count_graph, fingerprint, load_folder, schema_statements
 from graph.model import POSITION_TYPE
 
 from datafolder import VALID, with_replaced, with_row, write_folder
@@ -264,3 +265,23 @@ def test_a_source_named_twice_gives_one_edge_on_either_path(conn: Connection, tm
     conn.driver.execute_query("CREATE (:Scratch)")
     load_folder(conn, folder)  # not empty: MERGE
     assert edges() == 1
+
+
+def test_a_load_into_an_empty_database_creates_the_whole_schema(conn: Connection, tmp_path: Path) -> None:
+    """Into an empty database the relationship constraints and indexes are built after the writes; they
+    must all exist when the load returns, and the full-text index of sources must already answer."""
+    with conn.driver.session(database=conn.database) as session:
+        for name in [r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name").data()]:
+            session.run(f"DROP CONSTRAINT `{name}`").consume()
+        for name in [r["name"] for r in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'").data()]:
+            session.run(f"DROP INDEX `{name}`").consume()
+    load_folder(conn, write_folder(tmp_path))
+
+    expected = {re.search(r"CREATE (?:FULLTEXT )?(?:CONSTRAINT|INDEX) (\w+)", s).group(1)
+                for s in schema_statements()}
+    online = {r["name"] for r in conn.read("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE'").records}
+    assert expected <= online
+    citing = conn.read("CALL db.index.fulltext.queryRelationships('fact_sources', '\"reuters-1\"') "
+                       "YIELD relationship RETURN relationship.id AS id").records
+    rows = [*csv.DictReader(VALID["relationships.csv"].splitlines()), *csv.DictReader(VALID["positions.csv"].splitlines())]
+    assert {r["id"] for r in citing} == {row["id"] for row in rows if "reuters-1" in row["sources"].split(";")}
