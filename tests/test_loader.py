@@ -283,5 +283,5 @@ def test_a_load_into_an_empty_database_creates_the_whole_schema(conn: Connection
     assert expected <= online
     citing = conn.read("CALL db.index.fulltext.queryRelationships('fact_sources', '\"reuters-1\"') "
                        "YIELD relationship RETURN relationship.id AS id").records
-    rows = [*csv.DictReader(VALID["relationships.csv"].splitlines()), *csv.DictReader(VALID["positions.csv"].splitlines())]
+    rows = [row for name in ("relationships.csv", "positions.csv") for row in csv.DictReader(VALID[name].splitlines())]
     assert {r["id"] for r in citing} == {row["id"] for row in rows if "reuters-1" in row["sources"].split(";")}
