@@ -15,9 +15,11 @@ from graph.local_neo4j import USERNAME, LocalNeo4j
 
 DEFAULT_READ_TIMEOUT_S = 30.0
 MEMORY_LIMIT_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+NARROW_IT = "narrow it (one organization, an earlier date, a lower limit or fewer hops)"
 MEMORY_LIMIT_MESSAGE = ("the query needed more memory than one transaction may use on this server "
-                        "(db.memory.transaction.max); narrow it (one organization, an earlier date, a lower limit "
-                        "or fewer hops)")
+                        f"(db.memory.transaction.max); {NARROW_IT}")
+TIMEOUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut",
+                 "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Connection:
         except ServiceUnavailable as e:
             raise DatabaseUnavailable(unreachable_message(self.uri)) from e
         except ClientError as e:
+            if e.code in TIMEOUT_CODES:
+                raise QueryError(timeout_message(timeout)) from e
             raise QueryError(f"{e.code}: {e.message}") from e
         except Neo4jError as e:
             raise QueryError(f"the query failed on the server: {e.code}: {e.message}") from e
@@ -63,6 +67,11 @@ def memory_limit_is_final() -> Iterator[None]:
         if e.code == MEMORY_LIMIT_CODE:
             raise QueryError(MEMORY_LIMIT_MESSAGE) from e
         raise
+
+
+def timeout_message(timeout: float) -> str:
+    return (f"the query ran longer than {timeout:g} s and the server stopped it; {NARROW_IT}, "
+            "or allow it more time (--timeout)")
 
 
 def unreachable_message(uri: str) -> str:

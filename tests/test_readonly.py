@@ -105,3 +105,11 @@ def test_a_query_over_the_memory_limit_fails_at_once_with_advice(session_conn: C
     with pytest.raises(QueryError, match=r"more memory than one transaction may use .*narrow it"):
         run_read_only(session_conn, HUNGRY)
     assert session_conn.read("RETURN 1 AS ok").records[0]["ok"] == 1
+
+
+def test_a_stored_query_past_its_timeout_says_so_with_advice(session_conn: Connection) -> None:
+    # Connection.read serves the stored queries (CLI and app): the server's code is put in our words.
+    slow = "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b UNWIND range(1, 1000) AS c RETURN count(*)"
+    with pytest.raises(QueryError, match=r"ran longer than 1 s and the server stopped it; narrow it .*--timeout"):
+        session_conn.read(slow, timeout=1)
+    assert session_conn.read("RETURN 1 AS ok").records[0]["ok"] == 1
