@@ -71,7 +71,7 @@ def memory_limit_is_final() -> Iterator[None]:
 
 def timeout_message(timeout: float) -> str:
     return (f"the query ran longer than {timeout:g} s and the server stopped it; {NARROW_IT}, "
-            "or allow it more time (--timeout)")
+            "or allow it more time (supplygraph query --timeout)")
 
 
 def unreachable_message(uri: str) -> str:
