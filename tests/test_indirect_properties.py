@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from graph.db import Connection
 from graph.generate import generate
 from graph.loader import load_folder
+from datafolder import VALID, write_folder
 from test_query_properties import LEADER_KINDS, Model, empty, run
 
 EVERYTHING = 1_000_000
@@ -151,14 +152,12 @@ def test_a_lab_in_a_large_family_gets_its_links(session_conn: Connection, tmp_pa
         for h in range(holders_per_vendor):
             orgs.append(f"h{k}-{h},Rival {k}-{h},lab,,,,,s,high")
             rels.append(f"h{k}-{h}-in-v{k},h{k}-{h},INVESTED_IN,v{k},2021,,active,,,,,10,,,s,high")
-    (tmp_path / "sources.csv").write_text("id,publisher,title,date,url\ns,Test,Test source,2020,\n", encoding="utf-8")
-    (tmp_path / "organizations.csv").write_text("\n".join(orgs) + "\n", encoding="utf-8")
-    (tmp_path / "people.csv").write_text("id,name,aliases,description,sources,confidence\n", encoding="utf-8")
-    (tmp_path / "positions.csv").write_text(
-        "id,person_id,org_id,kind,title,since,until,status,sources,confidence,note\n", encoding="utf-8")
-    (tmp_path / "relationships.csv").write_text("\n".join(rels) + "\n", encoding="utf-8")
+    folder = write_folder(tmp_path, sources_csv="id,publisher,title,date,url\ns,Test,Test source,2020,\n",
+                          organizations_csv="\n".join(orgs) + "\n", relationships_csv="\n".join(rels) + "\n",
+                          people_csv=VALID["people.csv"].splitlines()[0] + "\n",
+                          positions_csv=VALID["positions.csv"].splitlines()[0] + "\n")
     empty(session_conn)
-    load_folder(session_conn, tmp_path)
+    load_folder(session_conn, folder)
 
     rows = run(session_conn, "indirect_links", org_id="m0", as_of=dt.date(2024, 1, 1), limit=10)
     assert len(rows) == 10
