@@ -376,8 +376,16 @@ def _row_hash(values: dict[str, Any]) -> str:
 
 def _write_batch(conn: Connection, query: str, rows: list[dict[str, Any]], summary: LoadSummary, kind: str,
                  progress: Progress | None) -> None:
+    written = 0
     for record in _write(conn, query, {"rows": rows}).records:
         summary.add(record.get("kind") or kind, record["outcome"], record["rows"])
+        written += record["rows"]
+    if written < len(rows):
+        # Validation saw every end in the folder, so an end was deleted from the database meanwhile.
+        raise SupplyGraphError(
+            f"{len(rows) - written} of {len(rows)} {kind} rows in a batch were not written: an organization or "
+            "person they connect is no longer in the database (was it changed during the load?). "
+            "Run the same load again: it completes the graph.")
     if progress:
         progress(len(rows))
 

@@ -7,10 +7,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from graph.cli import SEED_DIR, cli
 from graph.db import Connection
+from graph.errors import SupplyGraphError
 from graph.loader import count_graph, fingerprint, load_folder, schema_statements
 from graph.model import POSITION_TYPE
 
@@ -285,3 +287,20 @@ def test_a_load_into_an_empty_database_creates_the_whole_schema(conn: Connection
                        "YIELD relationship RETURN relationship.id AS id").records
     rows = [row for name in ("relationships.csv", "positions.csv") for row in csv.DictReader(VALID[name].splitlines())]
     assert {r["id"] for r in citing} == {row["id"] for row in rows if "reuters-1" in row["sources"].split(";")}
+
+
+def test_an_end_deleted_during_the_load_is_an_error_not_a_silent_gap(conn: Connection, tmp_path: Path) -> None:
+    """Validation checked every end against the folder; if one vanishes from the database before the
+    relationships are written, the load says so (and how to finish) instead of dropping their rows."""
+    nodes = sum(len(VALID[name].strip().splitlines()) - 1
+                for name in ("sources.csv", "organizations.csv", "people.csv", "positions.csv"))
+    written = 0
+
+    def delete_openai_once_nodes_are_written(rows: int) -> None:
+        nonlocal written
+        written += rows
+        if written == nodes:
+            conn.driver.execute_query("MATCH (o:Organization {id: 'openai'}) DETACH DELETE o")
+
+    with pytest.raises(SupplyGraphError, match=r"3 of 5 .* were not written.*Run the same load again"):
+        load_folder(conn, write_folder(tmp_path), progress=delete_openai_once_nodes_are_written)
