@@ -18,8 +18,6 @@ MEMORY_LIMIT_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 NARROW_IT = "narrow it (one organization, an earlier date, a lower limit or fewer hops)"
 MEMORY_LIMIT_MESSAGE = ("the query needed more memory than one transaction may use on this server "
                         f"(db.memory.transaction.max); {NARROW_IT}")
-TIMEOUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut",
-                 "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,11 @@ class Connection:
                 return session.execute_read(work)
         except ServiceUnavailable as e:
             raise DatabaseUnavailable(unreachable_message(self.uri)) from e
-        except ClientError as e:
-            if e.code in TIMEOUT_CODES:
-                raise QueryError(timeout_message(timeout)) from e
-            raise QueryError(f"{e.code}: {e.message}") from e
         except Neo4jError as e:
+            if timed_out(e):
+                raise QueryError(timeout_message(timeout)) from e
+            if isinstance(e, ClientError):
+                raise QueryError(f"{e.code}: {e.message}") from e
             raise QueryError(f"the query failed on the server: {e.code}: {e.message}") from e
 
     def close(self) -> None:
@@ -67,6 +65,13 @@ def memory_limit_is_final() -> Iterator[None]:
         if e.code == MEMORY_LIMIT_CODE:
             raise QueryError(MEMORY_LIMIT_MESSAGE) from e
         raise
+
+
+def timed_out(e: Neo4jError) -> bool:
+    """The server stopped the transaction at its timeout (the code and wording vary across versions)."""
+    code, message = (e.code or "").lower(), (e.message or "").lower()
+    return (any(w in code for w in ("timeout", "timedout", "terminated"))
+            or any(w in message for w in ("terminated", "timed out", "timeout")))
 
 
 def timeout_message(timeout: float) -> str:
