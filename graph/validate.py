@@ -132,16 +132,6 @@ def parse_number(text: str) -> float:
     return value
 
 
-def read_rows(path: Path, spec: FileSpec) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yields (row number, cells) of a validated file; cells stripped, absent columns empty."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        for cells in reader:
-            row = {c: (cells.get(c) or "").strip() for c in spec.columns}
-            if any(row.values()):  # rows of empty cells are skipped, as validation skips them
-                yield reader.line_num, row
-
-
 def convert(spec: FileSpec, cells: dict[str, str]) -> dict[str, Any]:
     """Typed values of a valid row: lists split on ';', dates as dates, numbers as floats."""
     out: dict[str, Any] = {}
