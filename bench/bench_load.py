@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import os
 import resource
@@ -75,7 +76,7 @@ def connect(uri: str):
 
 def child_baseline(args) -> dict:
     """Imports and a connection only: the floor under the loaders' peak RSS."""
-    import graph.loader  # noqa: F401
+    importlib.import_module("graph.loader")
     conn = connect(args.uri)
     conn.read("RETURN 1")
     conn.close()
