@@ -20,6 +20,10 @@ load_csv  Neo4j's LOAD CSV WITH HEADERS ... CALL (row) { ... } IN TRANSACTIONS O
           SOURCED_FROM edges, then one statement per relationship type (WHERE row.type = 'T').
           It stores no row_hash (Cypher has no hash function), the one difference from ours.
 
+With --warm-upto N, sizes of at most N rows are run again, each method on a fresh server that first ran the
+same method on a small folder (untimed) and was then emptied, schema included: the steady state of a server
+that has been up for a while, against the first load after a start.
+
 rows/s = rows of all five files / wall seconds. After each run the graph is counted (and at the
 smallest size compared property by property with ours, row_hash aside). Results go to stdout, to
 --json, and to the "## Loading" section of docs/BENCHMARKS.md (rewritten after every size).
@@ -61,6 +65,7 @@ from graph.model import (  # noqa: E402
 HEAP, PAGE_CACHE = "2g", "1g"
 LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
 METHODS = ("ours", "per_row", "load_csv")
+WARM_UP_SIZE = 2000  # relationships in the folder that warms a server before a --warm-upto run
 PW_ENV = "BENCH_NEO4J_PASSWORD"
 
 
@@ -350,6 +355,34 @@ def run_child(method: str, local, folder: Path, counts: dict[str, int], args, im
     return result
 
 
+def run_warm(method: str, folder: Path, counts: dict[str, int], warm_folder: Path, warm_counts: dict[str, int],
+             args, size: int) -> dict:
+    """The method's timed load on a fresh server that first ran the same method on a small folder
+    (untimed), then was emptied, its schema dropped: the JVM has compiled the hot paths and the query
+    plans are made, as on a server that has been up for a while."""
+    with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-warm-{method}-") as local:
+        subdir = warm_subdir = ""
+        if method == "load_csv":
+            subdir, warm_subdir = f"data-{size}", "warm-up"
+            shutil.copytree(folder, local.import_dir / subdir)
+            shutil.copytree(warm_folder, local.import_dir / warm_subdir)
+        run_child(method, local, warm_folder, warm_counts, args, warm_subdir)
+        empty_database(local)
+        r = run_child(method, local, folder, counts, args, subdir)
+        r["graph_counts"] = graph_counts(local)
+        return r
+
+
+def empty_database(local) -> None:
+    """Deletes every node and relationship and drops every constraint and index but the token lookups."""
+    with local.driver() as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+        for name in [r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")]:
+            session.run(f"DROP CONSTRAINT `{name}`").consume()
+        for name in [r["name"] for r in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")]:
+            session.run(f"DROP INDEX `{name}`").consume()
+
+
 def graph_counts(local) -> dict[str, int]:
     with local.driver() as driver, driver.session() as session:
         counts = {f"({r['label']})": r["n"] for r in session.run(
@@ -406,6 +439,37 @@ def report(results: dict, args) -> str:
     main_table = c.table(["size (relationships)", "rows (5 files)", "ours rows/s", "(a) one query per row, rows/s",
                           "(b) LOAD CSV rows/s", "ours/(b)", "ours/(a)", "ours peak RSS (MiB)",
                           "baseline RSS (MiB)"], rows)
+    warm_rows = []
+    for size, r in results["sizes"].items():
+        if not r.get("warm"):
+            continue
+        m, total = r["warm"], r["total_rows"]
+        rate = {k: total / v["seconds"] for k, v in m.items() if v.get("seconds")}
+        ours, per_row, lcsv = rate.get("ours"), rate.get("per_row"), rate.get("load_csv")
+        per_row_text = fmt_rate(per_row)
+        if per_row and m["per_row"].get("extrapolated"):
+            per_row_text += f" (extrapolated from {m['per_row']['rows_done']:,} rows)"
+        same = all(v.get("graph_counts") == r["methods"].get("ours", {}).get("graph_counts")
+                   for k, v in m.items() if not (k == "per_row" and v.get("extrapolated")))
+        warm_rows.append([
+            f"{int(size):,}", fmt_rate(ours) + (f" ({m['ours']['seconds']:.1f} s)" if ours else ""), per_row_text,
+            fmt_rate(lcsv) + (f" ({m['load_csv']['seconds']:.1f} s)" if lcsv else ""),
+            f"{ours / lcsv:.2f}x" if ours and lcsv else "-", f"{ours / per_row:.0f}x" if ours and per_row else "-",
+            f"{m['ours']['maxrss_kb'] / 1024:.0f}" if "ours" in m else "-",
+            "same counts as cold ours" if same else "COUNTS DIFFER"])
+    warm_table = ""
+    if warm_rows:
+        warm_table = f"""
+**On a warmed server** (sizes up to {args.warm_upto:,} rows): each method's fresh server first ran the
+same method on a small folder (`generate(folder, {WARM_UP_SIZE}, seed=2)`, untimed), was then emptied and
+its schema dropped, and the timed load followed into the same empty database. The JVM has then compiled
+the hot code and the server has planned the queries, as on a server that has been up for a while; the
+table above is the first load after a server start. At 10^6 the warm-up is a small share of the load, so it
+is not run there.
+
+{c.table(["size (relationships)", "ours rows/s", "(a) one query per row, rows/s", "(b) LOAD CSV rows/s",
+          "ours/(b)", "ours/(a)", "ours peak RSS (MiB)", "graph check"], warm_rows)}
+"""
     phase_rows = []
     for size, r in results["sizes"].items():
         for method in ("ours", "load_csv"):
@@ -419,6 +483,10 @@ def report(results: dict, args) -> str:
             parts = ", ".join(f"{k} {f['rows_done']:,}/{f['rows']:,} rows in {f['seconds']:.1f}"
                               for k, f in v["files"].items())
             phase_rows.append([f"{int(size):,}", "per_row", parts])
+        v = r.get("warm", {}).get("ours")
+        if v:
+            parts = ", ".join(f"{k} {s:.1f}" for k, s in v["phases"].items())
+            phase_rows.append([f"{int(size):,}", "ours (warmed server)", parts])
     phases_table = c.table(["size", "method", "seconds per phase"], phase_rows)
     cpu_rows = []
     for size, r in results["sizes"].items():
@@ -470,7 +538,7 @@ Command (from the project root):
 
 {c.machine_block(info)}
 {main_table}
-
+{warm_table}
 Where the time goes (seconds; ours: validation pass, then writes per file, as the progress callback
 saw them; (b): schema, then one statement per file or relationship type):
 
@@ -487,6 +555,8 @@ def parent(args) -> None:
     results: dict[str, Any] = {"sizes": {}, "machine": info, "command": c.command_line(),
                                "args": {k: v for k, v in vars(args).items() if not k.startswith("child")}}
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    warm_folder = work / "warm-up"
+    warm_counts = generate(warm_folder, WARM_UP_SIZE, seed=2)
     print(f"machine: nproc={info['nproc']} load={info['loadavg']}; work folder {work}", flush=True)
     try:
         for size in args.sizes:
@@ -530,6 +600,15 @@ def parent(args) -> None:
                       f"{r['maxrss_kb'] / 1024:6.0f} MiB  {check}", flush=True)
                 if args.json:
                     Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+            if total <= args.warm_upto:
+                entry["warm"] = {}
+                for method in args.methods:
+                    r = run_warm(method, folder, counts, warm_folder, warm_counts, args, size)
+                    entry["warm"][method] = r
+                    print(f"  {method:9s} {r['seconds']:8.1f} s  {total / r['seconds']:10,.0f} rows/s  "
+                          f"(warmed server) peak RSS {r['maxrss_kb'] / 1024:6.0f} MiB", flush=True)
+                    if args.json:
+                        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
             shutil.rmtree(folder, ignore_errors=True)
             text = report(results, args)
             if not args.no_doc:
@@ -550,6 +629,8 @@ def main() -> None:
                         help="total rows up to which one-query-per-row runs fully (no extrapolation)")
     parser.add_argument("--fingerprint-upto", type=int, default=15_000,
                         help="total rows up to which the graphs are compared property by property")
+    parser.add_argument("--warm-upto", type=int, default=150_000,
+                        help="total rows up to which each method is also timed on a warmed server")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--no-doc", action="store_true", help="print only; do not update docs/BENCHMARKS.md")
     parser.add_argument("--render-only", metavar="JSON",
