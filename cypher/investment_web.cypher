@@ -42,24 +42,21 @@ CALL (org, family, named, familyHasLab, asOf) {
     MATCH (i:Organization)-[own:INVESTED_IN]->(org)
     WHERE (own.since IS NULL OR own.since <= asOf) AND (own.until IS NULL OR own.until > asOf)
       AND NOT (own.status = 'ended' AND own.until IS NULL)
-    WITH DISTINCT i
+    // What the co-investor holds in the organization itself, in words: once per co-investor, not once per
+    // investment of its (a fund's are thousands).
+    WITH i, own ORDER BY own.since, own.id
+    WITH i, collect(coalesce(own.round, 'investment')
+                    + CASE WHEN own.stake_percent IS NOT NULL THEN ', ' + toString(CASE WHEN own.stake_percent = toInteger(own.stake_percent) THEN toInteger(own.stake_percent) ELSE own.stake_percent END) + '%' ELSE '' END
+                    + CASE WHEN own.amount IS NULL THEN ''
+                           WHEN own.amount >= 1e9 THEN ', ' + coalesce(own.currency + ' ', '') + toString(round(own.amount / 1e9, 1)) + 'B'
+                           ELSE ', ' + coalesce(own.currency + ' ', '') + toString(round(own.amount / 1e6, 1)) + 'M' END
+                    + CASE WHEN own.since_text IS NOT NULL THEN ' (' + own.since_text + ')' ELSE '' END) AS also
     MATCH (i)-[r:INVESTED_IN]->(t:Organization)
     WHERE NOT t IN family
       AND (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
       AND NOT (r.status = 'ended' AND r.until IS NULL)
       AND ((t:Lab AND familyHasLab) OR t IN named)
-    // What the co-investor holds in the organization itself, in words.
-    RETURN 2 AS rank, 'co-investor' AS section, i, r, t,
-           COLLECT { MATCH (i)-[own:INVESTED_IN]->(org)
-                     WHERE (own.since IS NULL OR own.since <= asOf) AND (own.until IS NULL OR own.until > asOf)
-                       AND NOT (own.status = 'ended' AND own.until IS NULL)
-                     WITH own ORDER BY own.since, own.id
-                     RETURN coalesce(own.round, 'investment')
-                       + CASE WHEN own.stake_percent IS NOT NULL THEN ', ' + toString(CASE WHEN own.stake_percent = toInteger(own.stake_percent) THEN toInteger(own.stake_percent) ELSE own.stake_percent END) + '%' ELSE '' END
-                       + CASE WHEN own.amount IS NULL THEN ''
-                              WHEN own.amount >= 1e9 THEN ', ' + coalesce(own.currency + ' ', '') + toString(round(own.amount / 1e9, 1)) + 'B'
-                              ELSE ', ' + coalesce(own.currency + ' ', '') + toString(round(own.amount / 1e6, 1)) + 'M' END
-                       + CASE WHEN own.since_text IS NOT NULL THEN ' (' + own.since_text + ')' ELSE '' END } AS also
+    RETURN 2 AS rank, 'co-investor' AS section, i, r, t, also
 }
 RETURN section, i.id AS investor_id, i.name AS investor, t.id AS investee_id, t.name AS investee,
        r.amount AS amount, r.currency AS currency, r.stake_percent AS stake_percent, r.round AS round,
