@@ -214,7 +214,8 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
                       console=Console(stderr=True)) as bar:
             task = bar.add_task("loading", total=index.total_rows)
             summary = load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
-                                  progress=lambda n: bar.advance(task, n))
+                                  progress=lambda n: bar.advance(task, n),
+                                  phase=lambda words: bar.update(task, description=words))
     finally:
         conn.close()
     outcomes = ("created", "updated", "unchanged", "deleted")

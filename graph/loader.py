@@ -49,6 +49,7 @@ SPEC_OF_LABEL = {"Source": SOURCES, "Organization": ORGANIZATIONS, "Person": PEO
 PREFETCH_BATCHES = 1  # one batch built while the server writes the one before: it is the slower side
 ALL_RELATIONSHIP_TYPES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 Progress = Callable[[int], None]
+Phase = Callable[[str], None]
 
 # For each row: 'created', 'updated' or 'unchanged', told apart by the stored row hash.
 _OUTCOME = """
@@ -197,11 +198,19 @@ def schema_name(statement: str) -> str | None:
 
 
 def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_size: int = BATCH_SIZE,
-                progress: Progress | None = None, index: FolderIndex | None = None) -> LoadSummary:
-    """Validates a folder, then writes it; nothing is written if any row is invalid."""
+                progress: Progress | None = None, index: FolderIndex | None = None,
+                phase: Phase | None = None) -> LoadSummary:
+    """Validates a folder, then writes it; nothing is written if any row is invalid.
+
+    `progress` is told the rows of each batch written; `phase` what the load is doing, in words, when that
+    changes (the steps after the writes can take seconds on a large graph and write no rows).
+    """
+    tell = phase or (lambda _: None)
     index = index or check_folder(folder)
     was_empty = not conn.read("MATCH (n) RETURN n LIMIT 1").records
+    tell("preparing the schema")
     apply_schema(conn, relationships=not was_empty)
+    tell("writing")
     summary = LoadSummary()
     # Rows are read, converted and hashed in a thread while this one waits for the server's writes
     # (the driver releases the GIL on the socket). Validation has finished: nothing is written before.
@@ -212,9 +221,12 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     finally:
         batches.close()  # stops the thread if a write failed
     if replace or not was_empty:
+        tell("deleting what the folder no longer holds" if replace else "finding relationships whose type changed")
         _delete_stale(conn, index, replace, summary)
     if was_empty:
+        tell("building the relationship indexes")
         apply_schema(conn)  # the relationship constraints and indexes, over what was just written
+    tell("updating the full-text index")
     await_fulltext_indexes(conn)
     unchanged_since_check(index)
     return summary

@@ -302,6 +302,21 @@ def test_a_load_recreates_a_dropped_part_of_the_schema(conn: Connection, tmp_pat
     assert all(schema_name(s) for s in schema_statements())  # every statement is named, so none is re-sent
 
 
+def test_a_load_says_what_it_is_doing_after_the_writes(conn: Connection, tmp_path: Path) -> None:
+    """The steps after the last row is written write no rows, so the progress bar would stand still at
+    100%: the load names each step as it starts."""
+    folder = write_folder(tmp_path)
+    first: list[str] = []
+    load_folder(conn, folder, phase=first.append)
+    again: list[str] = []
+    load_folder(conn, folder, replace=True, phase=again.append)
+
+    assert first == ["preparing the schema", "writing", "building the relationship indexes",
+                     "updating the full-text index"]
+    assert again == ["preparing the schema", "writing", "deleting what the folder no longer holds",
+                     "updating the full-text index"]
+
+
 def test_an_end_deleted_during_the_load_is_an_error_not_a_silent_gap(conn: Connection, tmp_path: Path) -> None:
     """Validation checked every end against the folder; if one vanishes from the database before the
     relationships are written, the load says so (and how to finish) instead of dropping their rows."""
