@@ -206,6 +206,9 @@ class LocalNeo4j:
             "dbms.memory.transaction.total.max": "1g",
             "db.memory.transaction.max": "512m",
             "db.logs.query.enabled": "OFF",
+            # Bolt's network threads otherwise wait a quiet period of 5 s per connector before they stop
+            # (10 s of every `supplygraph db stop`); a local server has no traffic to wait for by then.
+            "internal.dbms.bolt.netty_server_shutdown_quiet_period": "0",
         }
         text = "# Written by supplygraph on each start; edit SUPPLYGRAPH_* settings instead.\n"
         text += "".join(f"{k}={v}\n" for k, v in lines.items())
