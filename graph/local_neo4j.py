@@ -316,6 +316,7 @@ class LocalNeo4j:
                 f"Neo4j (pid {pid}) did not stop within {timeout:.0f} s and was killed; "
                 "it will recover its store on the next start"
             )
+        _reap(pid)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -348,6 +349,15 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True
     return not (fields.get("State", "").strip().startswith("Z") and int(fields.get("Threads", "1")) <= 1)
+
+
+def _reap(pid: int) -> None:
+    """Collects our own child once it has ended (_alive can see it end before the kernel lets it be
+    collected), so that it does not stay a zombie for as long as this process lives."""
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass  # not our child (`supplygraph db stop` of a server another process started), or collected
 
 
 def _is_our_launcher(pid: int, home: Path) -> bool:
