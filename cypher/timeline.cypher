@@ -8,26 +8,24 @@
 // example: :param as_of => date('2025-12-31')
 // example: :param limit => 500
 WITH date($as_of) AS asOf
-// Whole graph, first pass: the relationships whose first event (since, or until when since is unknown) is
-// earliest, a bounded top list (ordering every event of the graph by all the keys held them all in memory).
-// A relationship's events never come before its first. So when at least `limit` of the kept ones start
-// before the last kept start, every event up to the limit's last one is theirs, ties included, and the
-// graph is not read again; otherwise the limit's last event falls on that last start, which bounds a
-// second read. One entity's events are few: no cutoff (null).
+// Whole graph, first pass: the date by which `limit` relationships have had their first event (since, or until
+// when since is unknown). A relationship's events never come before its first, so the `limit` earliest events
+// all fall on or before that date, and only relationships that start by then can have them (with fewer first
+// events than the limit, every relationship may have one of them: no cutoff). Only the date is
+// kept: a list of relationships carried into every row of the second pass counted against the transaction's
+// memory once per row. One entity's events are few: no cutoff (null).
 CALL (asOf) {
     WITH 1 AS whole WHERE $entity_id IS NULL
     MATCH ()-[r]->()
     WHERE NOT r:SOURCED_FROM
-    WITH r, CASE WHEN r.since <= asOf THEN r.since WHEN r.since IS NULL AND r.until <= asOf THEN r.until END AS first
+    WITH CASE WHEN r.since <= asOf THEN r.since WHEN r.since IS NULL AND r.until <= asOf THEN r.until END AS first
     WHERE first IS NOT NULL
-    WITH r, first ORDER BY first LIMIT 2 * $limit + 1
-    RETURN collect(r) AS early, collect(first) AS firsts
+    WITH first ORDER BY first LIMIT $limit
+    // Fewer first events than the limit: no cutoff, since later end events may still be within it.
+    RETURN CASE WHEN count(first) = $limit THEN max(first) END AS lastDate, count(first) AS starts
 }
-WITH asOf, early, firsts,
-     size(firsts) <= 2 * $limit OR size([d IN firsts WHERE d < last(firsts)]) >= $limit AS complete
-WITH asOf, early, complete, CASE WHEN NOT complete THEN last(firsts) END AS lastDate
 // Then the events up to that date, in the full order.
-CALL (early, complete) {
+CALL (asOf, lastDate, starts) {
     // One entity (an organization and a person may share an id): its relationships, each once.
     CALL () {
         MATCH (n:Organization {id: $entity_id}) RETURN n
@@ -38,15 +36,11 @@ CALL (early, complete) {
     WHERE NOT r:SOURCED_FROM
     RETURN DISTINCT r
   UNION ALL
-    // The whole graph, from the first pass's list.
-    WITH early WHERE $entity_id IS NULL AND complete
-    UNWIND early AS r
-    RETURN r
-  UNION ALL
-    // The whole graph when more relationships than the list holds start on the limit's last date: read again.
-    WITH 1 AS whole WHERE $entity_id IS NULL AND NOT complete
+    // The whole graph, read again when anything started by as_of: only relationships that start by the cutoff
+    // (ties on it included) are kept, so their other dates are read for these few only.
+    WITH coalesce(lastDate, asOf) AS cutoff WHERE $entity_id IS NULL AND starts > 0
     MATCH ()-[r]->()
-    WHERE NOT r:SOURCED_FROM
+    WHERE NOT r:SOURCED_FROM AND (r.since <= cutoff OR (r.since IS NULL AND r.until <= cutoff))
     RETURN r
 }
 WITH asOf, lastDate, r, startNode(r) AS a, endNode(r) AS b

@@ -24,6 +24,7 @@ from graph.db import Connection
 from graph.generate import generate
 from graph.loader import load_folder
 from graph.queries import load_queries, run_query
+from graph.validate import parse_date
 
 FAMILY = ("SUBSIDIARY_OF", "ACQUIRED_BY")
 LEADER_KINDS = ("executive", "founder", "board")
@@ -356,21 +357,44 @@ def test_queries_agree_with_python(session_conn: Connection, relationships: int,
 
 
 def test_whole_timeline_limit_cuts_the_full_order_ties_included(session_conn: Connection, tmp_path: Path) -> None:
-    """Each limit gives the first rows of the unlimited timeline. Its first pass keeps the 2 * limit + 1
-    relationships that start earliest; when fewer than `limit` of them start before the last one kept,
-    ties run on past the list and the graph is read a second time. Twelve deals started the same month."""
+    """Each limit gives the first rows of the unlimited timeline. Its first pass finds the date by which
+    `limit` relationships have started, and the second reads those that start by then, ties included:
+    twelve deals started the same month. One deal ends after every start in the folder."""
     from datafolder import VALID, write_folder
 
     same_month = "".join(f"deal-{i},microsoft,SUPPLIES,scale-ai,2020-03,,active,cloud_compute,,,,,,,reuters-1,high\n"
                          for i in range(12))
-    folder = write_folder(tmp_path, relationships_csv=VALID["relationships.csv"] + same_month)
+    # An end after every start: with fewer starts than the limit, no cutoff at the last start may hide it.
+    ends_last = "deal-ends,microsoft,SUPPLIES,scale-ai,2020-03,2025-11,ended,cloud_compute,,,,,,,reuters-1,high\n"
+    folder = write_folder(tmp_path, relationships_csv=VALID["relationships.csv"] + same_month + ends_last)
     empty(session_conn)
     load_folder(session_conn, folder)
     on = dt.date(2025, 12, 31)
     whole = run(session_conn, "timeline", as_of=on, limit=EVERYTHING)
+    # The unlimited timeline holds every dated event of the folder, end events after the last start included.
+    dated = [parse_date(row[column]) for name in ("relationships.csv", "positions.csv")
+             for row in csv.DictReader((folder / name).read_text(encoding="utf-8").splitlines())
+             for column in ("since", "until") if row[column]]
+    assert len(whole) == sum(d <= on for d in dated)
     firsts = sorted(min(r["date"] for r in whole if r["rel_id"] == rel) for rel in {r["rel_id"] for r in whole})
-    reread = [n for n in range(1, len(firsts) // 2)
-              if sum(f < firsts[2 * n] for f in firsts[:2 * n + 1]) < n]
-    assert reread, "no limit makes the query read the graph again: more ties needed"
+    straddled = [n for n in range(1, len(firsts)) if firsts[n - 1] == firsts[n]]
+    assert straddled, "no limit cuts between relationships that start on the same date: more ties needed"
     for limit in range(1, len(whole) + 2):
         assert run(session_conn, "timeline", as_of=on, limit=limit) == whole[:limit], limit
+
+
+def test_whole_timeline_with_many_ties_and_a_large_limit_stays_in_memory(session_conn: Connection,
+                                                                       tmp_path: Path) -> None:
+    """8,000 deals that started the same month and a limit of 4,000: the query once carried its first
+    pass's list of relationships into each of the 8,000 rows read again, which the server counted once
+    per row against the transaction's 512 MiB (it failed at 10^6 with limits from about 1,600)."""
+    from datafolder import VALID, write_folder
+
+    same_month = "".join(f"deal-{i},microsoft,SUPPLIES,scale-ai,2020-03,,active,cloud_compute,,,,,,,reuters-1,high\n"
+                         for i in range(8000))
+    folder = write_folder(tmp_path, relationships_csv=VALID["relationships.csv"] + same_month)
+    empty(session_conn)
+    load_folder(session_conn, folder)
+    rows = run(session_conn, "timeline", as_of=dt.date(2025, 12, 31), limit=4000)
+    assert len(rows) == 4000
+    assert rows == sorted(rows, key=lambda r: (r["date"], r["event"]))
