@@ -19,6 +19,7 @@ import re
 import threading
 from array import array
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterator
@@ -176,18 +177,13 @@ def apply_schema(conn: Connection, relationships: bool = True) -> None:
     Statements whose name the database already has are not sent: each schema statement is a commit of
     its own cost, even when IF NOT EXISTS makes it a no-op.
     """
-    with conn.driver.session(database=conn.database) as session:
+    with _server_errors(conn, "the schema"), conn.driver.session(database=conn.database) as session:
         present = {record["name"] for query in ("SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name")
                    for record in session.run(query)}
         missing = [s for s in schema_statements()
                    if (relationships or "()-[" not in s) and schema_name(s) not in present]
         if missing:
-            try:
-                session.execute_write(lambda tx: [tx.run(s).consume() for s in missing])
-            except ServiceUnavailable as e:
-                raise _went_away(conn) from e
-            except Neo4jError as e:
-                raise SupplyGraphError(f"Neo4j refused the schema: {e.code}: {e.message}") from e
+            session.execute_write(lambda tx: [tx.run(s).consume() for s in missing])
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
@@ -234,7 +230,8 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
 
 def await_fulltext_indexes(conn: Connection) -> None:
     """Waits until the eventually consistent full-text indexes hold every write of the load."""
-    with conn.driver.session(database=conn.database) as session:
+    with _server_errors(conn, "a wait for the full-text index"), \
+            conn.driver.session(database=conn.database) as session:
         session.run("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()").consume()
 
 
@@ -421,13 +418,20 @@ def _write_batch(conn: Connection, query: str, rows: list[dict[str, Any]], summa
 
 
 def _write(conn: Connection, text: str, params: dict[str, Any]):
-    try:
+    with _server_errors(conn, "a write"):
         return conn.driver.execute_query(Query(text), params, database_=conn.database,
                                          routing_=RoutingControl.WRITE)
+
+
+@contextmanager
+def _server_errors(conn: Connection, what: str) -> Iterator[None]:
+    """The server's failures during a load, in the load's words: gone (rerun the load) or refused."""
+    try:
+        yield
     except ServiceUnavailable as e:
         raise _went_away(conn) from e
     except Neo4jError as e:
-        raise SupplyGraphError(f"Neo4j refused a write: {e.code}: {e.message}") from e
+        raise SupplyGraphError(f"Neo4j refused {what}: {e.code}: {e.message}") from e
 
 
 def _went_away(conn: Connection) -> DatabaseUnavailable:
@@ -439,20 +443,16 @@ def _went_away(conn: Connection) -> DatabaseUnavailable:
 
 def _stream_ids(conn: Connection, text: str, chunk: int = 10_000) -> Iterator[list[Any]]:
     """The ids a query returns, a chunk at a time, streamed (not one list of all of them)."""
-    try:
-        with conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS) as session:
-            ids: list[Any] = []
-            for record in session.run(Query(text, timeout=600)):
-                ids.append(record[0])
-                if len(ids) >= chunk:
-                    yield ids
-                    ids = []
-            if ids:
+    with _server_errors(conn, "a read"), \
+            conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS) as session:
+        ids: list[Any] = []
+        for record in session.run(Query(text, timeout=600)):
+            ids.append(record[0])
+            if len(ids) >= chunk:
                 yield ids
-    except ServiceUnavailable as e:
-        raise _went_away(conn) from e
-    except Neo4jError as e:
-        raise SupplyGraphError(f"Neo4j refused a read: {e.code}: {e.message}") from e
+                ids = []
+        if ids:
+            yield ids
 
 
 def _sorted_hashes(values: Iterator[Any]) -> np.ndarray:
