@@ -9,7 +9,7 @@ view gets from a 2- or 3-hop neighbourhood with a high limit. No Neo4j: the quer
 measured by the query benchmarks; this one measures the picture.
 
 Each run measures, for one size:
-  python  rows -> graph (graph.views.graph_from_rows) -> layout + HTML (graph.views.render_html);
+  python  rows -> graph (graph.network.graph_from_rows) -> layout + HTML (graph.drawing.render_html);
   browser the page loaded in headless Chromium (Playwright, Debian's /usr/bin/chromium) until
           vis-network has drawn (its first `afterDrawing` event, which the page marks on <body>);
           physics is off, so the first drawing is also the settled one (checked: no stabilization
@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
-from graph import views  # noqa: E402
+from graph import drawing, network  # noqa: E402
 from graph.generate import generate  # noqa: E402
 
 SECTION = "Drawing the network"
@@ -100,8 +100,8 @@ def synthetic_rows(folder: Path, n_nodes: int) -> list[dict]:
 def measure(page, rows: list[dict], hub: str, work: Path) -> dict[str, float]:
     """One run: rows -> HTML in Python, then the page in Chromium until vis-network has drawn."""
     t0 = time.perf_counter()
-    graph = views.graph_from_rows(rows)
-    html = views.render_html(graph, f"Benchmark: {graph.number_of_nodes():,} nodes", dt.date(2025, 7, 1),
+    graph = network.graph_from_rows(rows)
+    html = drawing.render_html(graph, f"Benchmark: {graph.number_of_nodes():,} nodes", dt.date(2025, 7, 1),
                              focus_id=hub, max_nodes=10_000)
     t1 = time.perf_counter()
     path = work / "view.html"
@@ -171,7 +171,7 @@ def doc_body(results: list[dict], info: dict[str, str], runs: int) -> str:
                      f"{r['browser']:.2f}", f"**{r['total']:.2f}**", verdict or "(no goal)"])
     return f"""
 Time from a user's action to a drawn, settled network picture: rows -> graph -> layout -> HTML in Python
-(`graph.views.render_html`), then the page in headless Chromium until vis-network's first `afterDrawing`
+(`graph.drawing.render_html`), then the page in headless Chromium until vis-network's first `afterDrawing`
 event. Physics is off (positions are precomputed by `graph.layout`), so the first drawing is the settled
 one; the script checks that physics is off and that the canvas has pixels. Median of {runs} runs, seconds.
 Rows: a breadth-first neighbourhood of the biggest hub of a synthetic folder (`supplygraph generate`,

@@ -20,7 +20,7 @@ from graph.model import POSITION_TYPE, RELATIONSHIP_TYPES, ROLE_LABELS, STATUSES
 from graph.output import cell_text
 from graph.queries import CYPHER_DIR, StoredQuery, get_query, load_queries, run_query
 from graph.validate import parse_date
-from graph import views
+from graph import drawing, network
 
 APP_QUERIES = CYPHER_DIR / "app"
 DEFAULT_FOCUS = "scale-ai"
@@ -67,7 +67,7 @@ def entity(conn: Connection, entity_id: str) -> dict[str, Any] | None:
 
 def entity_label(row: Mapping[str, Any]) -> str:
     """"Scale AI (Vendor · scale-ai)" for a select box."""
-    role = views.ROLE_STYLES.get(views.role_of(row.get("labels") or []), views.ROLE_STYLES["Other"])[0]
+    role = drawing.ROLE_STYLES.get(network.role_of(row.get("labels") or []), drawing.ROLE_STYLES["Other"])[0]
     return f"{row.get('name') or row.get('id')} ({role} · {row.get('id')})"
 
 
@@ -156,7 +156,7 @@ def filter_rows(rows: Iterable[Mapping[str, Any]], as_of: dt.date, filters: Filt
 
 
 def _role_kept(labels: Iterable[str] | None, roles: set[str]) -> bool:
-    role = views.role_of(labels or [])
+    role = network.role_of(labels or [])
     return role in roles or role not in ROLE_CHOICES  # nodes of no known role are not filtered
 
 
@@ -179,10 +179,10 @@ def load_view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filte
 
 def view_graph(view: View, focus: Mapping[str, Any]) -> nx.MultiDiGraph:
     """The view's graph, with the focus in it even when no relationship is left."""
-    graph = views.graph_from_rows(view.rows)
+    graph = network.graph_from_rows(view.rows)
     if focus["id"] not in graph:
         graph.add_node(focus["id"], name=focus.get("name") or focus["id"], labels=sorted(focus.get("labels") or []),
-                       role=views.role_of(focus.get("labels") or []), description=focus.get("description"))
+                       role=network.role_of(focus.get("labels") or []), description=focus.get("description"))
     return graph
 
 
@@ -205,7 +205,7 @@ def view_title(name: str, hops: int) -> str:
 
 def render_view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, title: str | None = None,
                 filters: Filters = Filters(), limit: int = DEFAULT_LIMIT,
-                max_nodes: int = views.DEFAULT_MAX_NODES) -> str:
+                max_nodes: int = drawing.DEFAULT_MAX_NODES) -> str:
     """The network page of an entity's neighbourhood (what the app draws and `snapshot` photographs)."""
     found = entity(conn, entity_id)
     if found is None:
@@ -225,11 +225,11 @@ class Picture:
 
 def view_picture(view: View, focus: Mapping[str, Any], hops: int, as_of: dt.date,
                  sources: Mapping[str, Mapping[str, Any]], title: str | None = None,
-                 max_nodes: int = views.DEFAULT_MAX_NODES) -> Picture:
+                 max_nodes: int = drawing.DEFAULT_MAX_NODES) -> Picture:
     """The picture of a view: the app and `supplygraph snapshot` both draw through here."""
     graph = view_graph(view, focus)
-    notes = [*view.notes, views.cap_note(graph, views.cap_graph(graph, max_nodes, focus["id"]))]
-    page = views.render_html(graph, title or view_title(focus.get("name") or focus["id"], hops), as_of,
+    notes = [*view.notes, drawing.cap_note(graph, drawing.cap_graph(graph, max_nodes, focus["id"]))]
+    page = drawing.render_html(graph, title or view_title(focus.get("name") or focus["id"], hops), as_of,
                              focus_id=focus["id"], sources=sources, max_nodes=max_nodes,
                              note="; ".join(view.notes) or None)
     return Picture(page, tuple(n for n in notes if n))

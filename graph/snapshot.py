@@ -1,4 +1,4 @@
-"""Briefing export: a network page (graph.views.render_html) as a PNG, drawn by headless Chromium.
+"""Briefing export: a network page (graph.drawing.render_html) as a PNG, drawn by headless Chromium.
 
 The page needs no network (everything is inlined) and draws without animation (positions precomputed,
 physics off), so with a fixed window size, device scale 1 and a fresh profile each time, the same page

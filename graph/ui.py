@@ -1,7 +1,7 @@
 """Streamlit glue shared by the app's pages: the cached connection, cached queries, errors shown.
 
 Pages stay short top-to-bottom scripts; what they ask the graph lives in graph.explore, what they draw
-in graph.views. Everything cached with st.cache_data is plain, picklable data, keyed by the database's
+in graph.network and graph.drawing. Everything cached with st.cache_data is plain, picklable data, keyed by the database's
 address and the arguments (the connection object itself is not hashed).
 """
 

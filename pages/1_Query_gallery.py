@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from graph import explore, ui, views
+from graph import drawing, explore, network, ui
 from graph.errors import SupplyGraphError
 from graph.output import to_csv
 
@@ -35,12 +35,12 @@ st.dataframe(explore.table_rows(rows, columns), hide_index=True, key="gallery_ta
 st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv", mime="text/csv",
                    key="gallery_csv", on_click="ignore")
 
-graph = views.graph_from_rows(rows)
+graph = network.graph_from_rows(rows)
 if graph.number_of_edges():
     as_of = next((v for v in values.values() if isinstance(v, dt.date)), None)
     sources = ui.sources(conn, sorted({s for *_, d in graph.edges(data=True) for s in d.get("sources") or []}))
     chosen = ", ".join(f"{k} {v}" for k, v in values.items() if v not in (None, "") and not isinstance(v, dt.date))
-    page = views.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of,
+    page = drawing.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of,
                              focus_id=values.get("entity_id") or values.get("org_id"), sources=sources)
     ui.network(page)
     ui.downloads(page, "gallery", name)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from graph import explore, ui, views
+from graph import drawing, explore, network, ui
 from graph.output import to_csv
 
 EXAMPLE = "MATCH p = (:Organization {id: 'scale-ai'})-[r]-(other)\nWHERE type(r) <> 'SOURCED_FROM'\nRETURN p LIMIT 50"
@@ -28,9 +28,9 @@ st.caption(f"{len(result.rows):,} row{'s' if len(result.rows) != 1 else ''}")
 st.dataframe(explore.table_rows(result.rows, result.columns), hide_index=True, key="console_table")
 st.download_button("Download CSV", to_csv(result.rows, result.columns), file_name="console.csv", mime="text/csv",
                    key="console_csv", on_click="ignore")
-graph = views.graph_from_rows(result.rows)
+graph = network.graph_from_rows(result.rows)
 if graph.number_of_nodes():
     sources = ui.sources(conn, sorted({s for *_, d in graph.edges(data=True) for s in d.get("sources") or []}))
-    page = views.render_html(graph, "Cypher console result", None, sources=sources)
+    page = drawing.render_html(graph, "Cypher console result", None, sources=sources)
     ui.network(page)
     ui.downloads(page, "console", "console-result")

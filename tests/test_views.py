@@ -10,7 +10,7 @@ import re
 import networkx as nx
 import pytest
 
-from graph import explore, layout, views
+from graph import drawing, explore, layout, network
 
 XSS = "<img src=x onerror=alert(1)>"
 AS_OF = dt.date(2025, 7, 1)
@@ -58,7 +58,7 @@ def network_data(page: str) -> tuple[list[dict], list[dict], dict]:
 
 def test_graph_from_neighbourhood_rows() -> None:
     rows = scale_rows()
-    graph = views.graph_from_rows(rows + rows[:2])  # a relationship seen twice is drawn once
+    graph = network.graph_from_rows(rows + rows[:2])  # a relationship seen twice is drawn once
     assert sorted(graph.nodes) == ["alexandr-wang", "google", "meta", "openai", "scale-ai", "surge", "xai"]
     assert graph.number_of_edges() == 6
     assert graph.nodes["meta"]["role"] == "Lab"  # lab > vendor > investor > government
@@ -70,12 +70,12 @@ def test_graph_from_neighbourhood_rows() -> None:
 
 
 def test_role_priority() -> None:
-    assert views.role_of(["Organization", "Government", "Investor"]) == "Investor"
-    assert views.role_of(["Organization", "Vendor", "Government"]) == "Vendor"
-    assert views.role_of(["Organization", "Government"]) == "Government"
-    assert views.role_of(["Person"]) == "Person"
-    assert views.role_of(["Organization"]) == "Organization"
-    assert views.role_of([]) == "Other"
+    assert network.role_of(["Organization", "Government", "Investor"]) == "Investor"
+    assert network.role_of(["Organization", "Vendor", "Government"]) == "Vendor"
+    assert network.role_of(["Organization", "Government"]) == "Government"
+    assert network.role_of(["Person"]) == "Person"
+    assert network.role_of(["Organization"]) == "Organization"
+    assert network.role_of([]) == "Other"
 
 
 def plain_node(element_id: str, node_id: str, name: str, *labels: str) -> dict:
@@ -99,14 +99,14 @@ def test_graph_from_plain_paths_nodes_and_relationships() -> None:
         {"list": [{"p": {"nodes": [meta, scale], "relationships": [invest]}}]},  # nested, seen again
         {"r": plain_rel("5:a:9", "SUPPLIES", "4:a:1", "4:a:77")},  # an end node the result does not hold
     ]
-    graph = views.graph_from_rows(rows)
+    graph = network.graph_from_rows(rows)
     assert set(graph.nodes) == {"scale-ai", "meta", "alexandr-wang", "4:a:77"}
     assert graph.nodes["meta"]["name"] == "Meta Platforms" and graph.nodes["meta"]["role"] == "Lab"
     assert graph.number_of_edges() == 3
     invest_edge = graph.get_edge_data("meta", "scale-ai")["meta-invests"]
     assert invest_edge["since"] == "2025-06-12" and invest_edge["detail"] == "strategic"
     assert graph.get_edge_data("alexandr-wang", "meta")["wang-meta"]["detail"] == "CAIO"
-    assert views.graph_from_rows([{"x": 1, "name": "no graph here"}]).number_of_nodes() == 0
+    assert network.graph_from_rows([{"x": 1, "name": "no graph here"}]).number_of_nodes() == 0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_graph_from_plain_paths_nodes_and_relationships() -> None:
 
 def page_of(rows: list[dict], **kwargs) -> str:
     kwargs.setdefault("focus_id", "scale-ai")
-    return views.render_html(views.graph_from_rows(rows), kwargs.pop("title", "Scale AI: 1-hop neighbourhood"),
+    return drawing.render_html(network.graph_from_rows(rows), kwargs.pop("title", "Scale AI: 1-hop neighbourhood"),
                              kwargs.pop("as_of", AS_OF), **kwargs)
 
 
@@ -131,7 +131,7 @@ def test_hostile_names_stay_text() -> None:
     # vis-network 9.1.2 shows a string title with innerText: it must be the plain text, not escaped HTML.
     assert hostile["label"] == XSS and hostile["title"].startswith(XSS + "\n")
     assert any(XSS in e["title"] for e in edges)
-    # pyvis's innerHTML popup (used when a title contains "href") is never switched on.
+    # No innerHTML popup (pyvis's own page switched one on when a title contained "href").
     rows.append(fact("scale-ai", "acme", from_name="Scale AI", to_name='<a href="javascript:alert(1)">x</a>'))
     page = page_of(rows)
     assert "popup.innerHTML" not in page and "<a href" not in page
@@ -139,12 +139,12 @@ def test_hostile_names_stay_text() -> None:
 
 def test_html_is_offline() -> None:
     page = page_of(scale_rows())
-    assert views.remote_references(page) == []
+    assert drawing.remote_references(page) == []
     tags = re.findall(r"<(?:script|link|img|iframe|source|embed)\b[^>]*>", page, re.I)
     assert not [t for t in tags if re.search(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", t, re.I)]
     assert "cdn.jsdelivr.net" not in page and "cdnjs.cloudflare.com" not in page
     assert "vis.Network" in page and len(page) > 400_000  # vis-network itself is inlined
-    assert views.remote_references('<link href="https://cdn.example/x.css"><img src="//x/y.png">') == [
+    assert drawing.remote_references('<link href="https://cdn.example/x.css"><img src="//x/y.png">') == [
         "<link href=https://cdn.example/x.css>", "<img src=//x/y.png>"]
 
 
@@ -176,10 +176,10 @@ def test_styles_by_role_type_and_status() -> None:
     edge = {e["id"].split("|")[1]: e for e in edges}
     active, ended = edge["meta-INVESTED_IN-scale-ai"], edge["scale-ai-SUPPLIES-openai"]
     assert not active.get("dashes") and active["color"]["opacity"] == 1.0
-    assert ended["dashes"] and ended["color"]["color"] == views.ENDED_COLOUR and ended["color"]["opacity"] < 1
+    assert ended["dashes"] and ended["color"]["color"] == drawing.ENDED_COLOUR and ended["color"]["opacity"] < 1
     for status in ("reported", "paused"):
         styled = next(e for e in edges if e["id"].split("|")[1] == f"scale-ai-SUPPLIES-{'google' if status == 'reported' else 'xai'}")
-        assert styled["dashes"] and styled["color"]["opacity"] < 1 and styled["color"]["color"] != views.ENDED_COLOUR
+        assert styled["dashes"] and styled["color"]["opacity"] < 1 and styled["color"]["color"] != drawing.ENDED_COLOUR
     assert edge["scale-ai-COMPETES_WITH-surge"]["arrows"] == ""
     assert "from ? to 2025-06" in ended["title"] and "sources: techcrunch-1" in ended["title"]
 
@@ -212,8 +212,8 @@ def test_cap_note_keeps_the_focus_neighbourhood() -> None:
 
 
 def test_empty_graph_page() -> None:
-    page = views.render_html(nx.MultiDiGraph(), "Nothing", AS_OF)
-    assert "Nothing to draw" in page and views.remote_references(page) == []
+    page = drawing.render_html(nx.MultiDiGraph(), "Nothing", AS_OF)
+    assert "Nothing to draw" in page and drawing.remote_references(page) == []
 
 
 def test_layout_is_deterministic_and_spread_for_big_graphs() -> None:
