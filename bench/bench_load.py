@@ -16,7 +16,7 @@ per_row   the same rows (same properties, role labels, SOURCED_FROM edges) with 
           not reached are then written in batches (untimed) so that relationship rows find both ends.
 load_csv  Neo4j's LOAD CSV WITH HEADERS ... CALL (row) { ... } IN TRANSACTIONS OF 5000 ROWS, run
           server-side on a copy of the folder in the server's import folder (copy not timed), after
-          graph.loader.apply_schema (timed): nodes MERGEd by id with the same properties and labels,
+          graph.schema.apply_schema (timed): nodes MERGEd by id with the same properties and labels,
           SOURCED_FROM edges, then one statement per relationship type (WHERE row.type = 'T').
           It stores no row_hash (Cypher has no hash function), the one difference from ours.
 
@@ -88,14 +88,18 @@ def child_baseline(args) -> dict:
     return {}
 
 
+LOADER_FILES = ("loader.py", "load_cypher.py", "load_rows.py", "load_server.py", "load_stale.py", "schema.py")
+
+
 def loader_version() -> str:
-    """Which graph/loader.py ran: its sha256 prefix, the git commit, and whether it differs from it."""
-    path = c.ROOT / "graph" / "loader.py"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    """Which loader ran (graph/loader.py and the modules of its steps): a sha256 prefix of their bytes,
+    the last git commit that changed them, and whether they differ from it."""
+    paths = [str(c.ROOT / "graph" / name) for name in LOADER_FILES]
+    digest = hashlib.sha256(b"".join(Path(p).read_bytes() for p in paths)).hexdigest()[:12]
     try:
-        last = subprocess.run(["git", "-C", str(c.ROOT), "log", "-1", "--format=%h %s", "--", str(path)],
+        last = subprocess.run(["git", "-C", str(c.ROOT), "log", "-1", "--format=%h %s", "--", *paths],
                               capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(c.ROOT), "diff", "--quiet", "HEAD", "--", str(path)]).returncode
+        dirty = subprocess.run(["git", "-C", str(c.ROOT), "diff", "--quiet", "HEAD", "--", *paths]).returncode
     except OSError:
         return f"sha256 {digest}"
     return f"sha256 {digest}, last changed in git {last!r}" + (" + uncommitted changes" if dirty else "")
@@ -174,7 +178,7 @@ def _rel_cypher(rel_type: str) -> str:
 
 
 def child_per_row(args) -> dict:
-    from graph.loader import apply_schema
+    from graph.schema import apply_schema
     folder = Path(args.folder)
     counts = json.loads(args.counts)
     total = sum(counts.values())
@@ -290,7 +294,7 @@ CALL (row) {{
 
 
 def child_load_csv(args) -> dict:
-    from graph.loader import apply_schema, await_fulltext_indexes
+    from graph.schema import apply_schema, await_fulltext_indexes
     conn = connect(args.uri)
     url = f"file:///{args.import_subdir}/"
     statements = [("sources.csv", LOAD_CSV_SOURCES), ("organizations.csv", LOAD_CSV_ORGANIZATIONS),
@@ -519,14 +523,14 @@ only (`ru_maxrss` of the child from `os.wait4`). rows/s = rows of all five files
   rows find their ends.
 - **(b) LOAD CSV**: server-side `LOAD CSV WITH HEADERS FROM 'file:///...' AS row CALL (row) {{ ... }} IN
   TRANSACTIONS OF 5000 ROWS` on a copy of the folder in the server's import folder (copy not timed),
-  after `graph.loader.apply_schema` (timed); nodes MERGEd by id with the same properties (lists by
+  after `graph.schema.apply_schema` (timed); nodes MERGEd by id with the same properties (lists by
   `split()`, dates by `date()`, numbers by `toFloat()`), role labels and SOURCED_FROM edges, then
   HOLDS_POSITION and one statement per relationship type (`WHERE row.type = '...'`), MERGEd by id. It
   stores no `row_hash` (Cypher has no hash function) and does not tell created/updated/unchanged apart,
   which ours does. Like ours, it ends by waiting for the eventually consistent full-text index of
   sources (`fact_sources`) to hold every write (timed).
 - Every method writes into the same schema (`cypher/schema/schema.cypher`), its full-text index included.
-- Loader under test (graph/loader.py as each "ours" child imported it): {loaders}.
+- Loader under test (graph/loader.py and its step modules as each "ours" child imported them): {loaders}.
 - Goal (issue): ours >= 0.8x (b), > 50x (a), memory flat as the input grows.
 - "baseline RSS" is a child that only imports the loader and connects: the floor under ours' peak.
 

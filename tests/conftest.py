@@ -65,7 +65,8 @@ def loaded(session_conn: Connection, tmp_path_factory: pytest.TempPathFactory) -
     """The small valid folder (tests/datafolder.py) loaded once per module; returns its fingerprint,
     which every refused load or query must leave unchanged."""
     from datafolder import write_folder
-    from graph.loader import fingerprint, load_folder
+    from graph.loader import load_folder
+    from oracles import fingerprint
 
     with session_conn.driver.session() as session:
         session.run("MATCH (n) DETACH DELETE n").consume()

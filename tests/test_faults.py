@@ -12,10 +12,11 @@ from pathlib import Path
 from graph.config import Settings
 from graph.db import connect
 from graph.generate import generate
-from graph.loader import fingerprint, load_folder
+from graph.loader import load_folder
 from graph.local_neo4j import USERNAME, LocalNeo4j
 
 from conftest import ROOT, local_settings
+from oracles import fingerprint
 
 
 def test_kill_during_load_then_rerun_gives_the_clean_graph(tmp_path: Path) -> None:

@@ -12,10 +12,12 @@ from click.testing import CliRunner
 from graph.cli import SEED_DIR, cli
 from graph.db import Connection
 from graph.errors import SupplyGraphError
-from graph.loader import count_graph, fingerprint, load_folder, schema_name, schema_statements
+from graph.loader import load_folder
 from graph.model import POSITION_TYPE
+from graph.schema import schema_name, schema_statements
 
 from datafolder import VALID, with_replaced, with_row, write_folder
+from oracles import count_graph, fingerprint
 
 
 def file_rows(folder: Path, name: str) -> list[dict[str, str]]:
@@ -188,7 +190,7 @@ def test_equal_hashes_never_delete_what_a_load_without_replace_keeps(conn: Conne
 def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> None:
     # The loader builds rows by position and hashes them without json's sort_keys; the hashes must
     # stay those of row_hash(convert(...)), or every row of an earlier load would count as updated.
-    from graph.loader import _rows
+    from graph.load_rows import rows as rows_sent
     from graph.model import FILES, ORGANIZATIONS, POSITIONS, RELATIONSHIPS, ROLE_LABELS
     from graph.validate import check_folder, convert, read_rows, row_hash
 
@@ -203,7 +205,7 @@ def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> 
     )
     index = check_folder(folder)
     for spec in FILES:
-        sent = list(_rows(index, spec))
+        sent = list(rows_sent(index, spec))
         expected = [convert(spec, cells) for _, cells in read_rows(folder / spec.name, spec)]
         assert len(sent) == len(expected)
         for row, values in zip(sent, expected):
@@ -229,7 +231,7 @@ def test_a_failing_consumer_or_producer_stops_the_row_thread() -> None:
 
     import pytest
 
-    from graph.loader import _prefetched
+    from graph.load_rows import prefetched
 
     def endless():
         n = 0
@@ -238,7 +240,7 @@ def test_a_failing_consumer_or_producer_stops_the_row_thread() -> None:
             yield ("q", "kind", [n])
 
     before = threading.active_count()
-    items = _prefetched(endless(), 1)
+    items = prefetched(endless(), 1)
     assert next(items)[2] == [1] and next(items)[2] == [2]
     items.close()  # what load_folder does when a write fails
     assert threading.active_count() == before
@@ -247,7 +249,7 @@ def test_a_failing_consumer_or_producer_stops_the_row_thread() -> None:
         yield ("q", "kind", [1])
         raise ValueError("file changed")
 
-    items = _prefetched(broken(), 1)
+    items = prefetched(broken(), 1)
     assert next(items)[2] == [1]
     with pytest.raises(ValueError, match="file changed"):
         next(items)

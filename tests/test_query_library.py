@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from graph.cli import SEED_DIR, cli
 from graph.db import Connection
-from graph.loader import load_folder, schema_statements
+from graph.loader import load_folder
+from graph.schema import schema_statements
 from graph.model import POSITION_TYPE, RELATIONSHIP_TYPES
 from graph.queries import CYPHER_DIR, PARAM_TYPES, StoredQuery, load_queries, parse_query_file, run_query, used_parameters
 

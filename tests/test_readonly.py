@@ -6,9 +6,9 @@ import pytest
 
 from graph.db import Connection
 from graph.errors import QueryError
-from graph.loader import fingerprint
 from graph.readonly import run_read_only
 
+from oracles import fingerprint
 
 HOSTILE = [
     "CREATE (n:Evil) RETURN n",

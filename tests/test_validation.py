@@ -10,10 +10,11 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.db import Connection
-from graph.loader import fingerprint, load_folder
+from graph.loader import load_folder
 from graph.validate import ValidationError, check_folder
 
 from datafolder import VALID, with_replaced, with_row, write_folder
+from oracles import fingerprint
 
 REL = "relationships_csv"
 ORG = "organizations_csv"
