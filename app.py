@@ -17,7 +17,7 @@ with st.sidebar:
     entity_id = ui.entity_picker(conn, "search", "entity", explore.DEFAULT_FOCUS)
     hops = st.slider("Hops out", 1, explore.MAX_HOPS, 1, key="hops")
     today = dt.date.today()
-    first, last = ui.date_range(conn)
+    first, last = ui.ask(conn, explore.date_range)
     as_of = st.slider("As of", min_value=dt.date((first or today).year, 1, 1), max_value=max(today, last or today),
                       value=today, format="YYYY-MM-DD", key="as_of",
                       help="Replays the graph: only what had started by this date, ended things shown as ended")
@@ -27,12 +27,13 @@ with st.sidebar:
     limit = st.number_input("At most this many relationships", min_value=10, max_value=5000,
                             value=explore.DEFAULT_LIMIT, step=50, key="limit")
 
-focus = ui.entity(conn, entity_id)
+focus = ui.ask(conn, explore.entity, entity_id)
 if focus is None:
     st.info(ui.md(f"{entity_id!r} is no longer in the graph: search again."))
     st.stop()
 view = ui.view(conn, entity_id, hops, as_of, explore.Filters(tuple(roles), tuple(types), tuple(statuses)), limit)
-picture = explore.view_picture(view, focus, hops, as_of, ui.sources(conn, explore.sources_of(view.rows)))
+sources = ui.ask(conn, explore.source_details, explore.sources_of(view.rows))
+picture = explore.view_picture(view, focus, hops, as_of, sources)
 for note in picture.notes:
     st.warning(ui.md(note))
 ui.network(picture.html)
@@ -41,7 +42,7 @@ ui.downloads(picture.html, "network", f"{focus['name']}-{hops}-hops-{as_of.isofo
 st.subheader(f"What is recorded about {ui.md(focus['name'])}")
 if focus.get("description"):
     st.caption(ui.md(focus["description"]))
-facts = ui.facts(conn, entity_id)
+facts = ui.ask(conn, explore.entity_facts, entity_id)
 st.dataframe(explore.fact_table(facts, focus["name"]), hide_index=True, key="facts")
 st.markdown("**Sources**")
 st.dataframe(explore.source_table(facts), hide_index=True, key="fact_sources",

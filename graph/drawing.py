@@ -27,7 +27,7 @@ import networkx as nx
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from graph import layout
+from graph import layout, network
 from graph.model import POSITION_TYPE, ROLE_LABELS
 
 DEFAULT_MAX_NODES = 1500
@@ -285,7 +285,7 @@ def _legend(graph: nx.MultiDiGraph) -> dict[str, list[tuple]]:
 def _footnote(graph: nx.MultiDiGraph, sources: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The sources of what is shown, by publisher (publisher and date read best in a picture; the ids are
     in the tooltips and the details table); ids without details are listed by id."""
-    ids = sorted({str(s) for *_, data in graph.edges(data=True) for s in data.get("sources") or []})
+    ids = network.sources_of(graph)
     by_publisher: dict[str, list[str]] = defaultdict(list)
     for source_id in ids[:MAX_FOOTNOTE_SOURCES]:
         info = sources.get(source_id) or {}

@@ -195,8 +195,9 @@ def source_details(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, 
     return {row["id"]: row for row in rows}
 
 
-def sources_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    return sorted({str(s) for row in rows for s in (row.get("sources") or [])})
+def sources_of(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The ids of the sources the rows cite, sorted."""
+    return tuple(sorted({str(s) for row in rows for s in (row.get("sources") or [])}))
 
 
 def view_title(name: str, hops: int) -> str:
@@ -323,6 +324,11 @@ def timeline_events(conn: Connection, entity_id: str | None = None, as_of: dt.da
 
 def gallery_queries() -> dict[str, StoredQuery]:
     return load_queries()
+
+
+def stored_query_rows(conn: Connection, name: str, values: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows of the stored query `name` (cypher/) with the gallery's values."""
+    return run_query(conn, get_query(name), values)
 
 
 def example_value(help_text: str) -> str | None:

@@ -67,6 +67,11 @@ def graph_from_rows(rows: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
     return graph
 
 
+def sources_of(graph: nx.MultiDiGraph) -> tuple[str, ...]:
+    """The ids of the sources the graph's relationships cite, sorted."""
+    return tuple(sorted({str(s) for *_, data in graph.edges(data=True) for s in data.get("sources") or []}))
+
+
 def _add_fact_row(graph: nx.MultiDiGraph, row: Mapping[str, Any]) -> None:
     from_id, to_id = str(row["from_id"]), str(row["to_id"])
     _add_node(graph, from_id, row.get("from_name"), row.get("from_labels") or [], {})

@@ -1,8 +1,9 @@
 """Streamlit glue shared by the app's pages: the cached connection, cached queries, errors shown.
 
 Pages stay short top-to-bottom scripts; what they ask the graph lives in graph.explore, what they draw
-in graph.network and graph.drawing. Everything cached with st.cache_data is plain, picklable data, keyed by the database's
-address and the arguments (the connection object itself is not hashed).
+in graph.network and graph.drawing. Every query goes through `ask`, cached with st.cache_data: plain,
+picklable data, keyed by the database's address, the function's name and the arguments (the connection
+object itself is not hashed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, TypeVar
 
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
@@ -20,12 +21,12 @@ from graph import explore, snapshot
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect
 from graph.errors import DatabaseUnavailable, SupplyGraphError
-from graph.queries import Param, get_query, run_query
+from graph.queries import Param
 from graph.readonly import ReadOnlyResult, run_read_only
 
 CACHE_TTL_S = 120
 NETWORK_HEIGHT = 720
-cached = st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+T = TypeVar("T")
 
 
 def page_setup(title: str) -> None:
@@ -91,88 +92,27 @@ def _key(conn: Connection) -> str:
     return f"{conn.uri}/{conn.database or ''}"
 
 
-@cached
-def _search(_conn: Connection, key: str, text: str) -> list[dict[str, Any]]:
-    return explore.search_entities(_conn, text)
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+def _cached(_conn: Connection, key: str, name: str, args: tuple[Any, ...], _function: Callable[..., Any]) -> Any:
+    # Streamlit hashes key, name and args; the connection and the function object are left out (the "_").
+    return _function(_conn, *args)
 
 
-@cached
-def _entity(_conn: Connection, key: str, entity_id: str) -> dict[str, Any] | None:
-    return explore.entity(_conn, entity_id)
+def ask(conn: Connection, function: Callable[..., T], *args: Any) -> T:
+    """`function(conn, *args)`, cached by the database, the function's name and the arguments (see
+    CACHE_TTL_S); supplygraph's errors stop the page with a message (see shown_errors).
 
-
-@cached
-def _date_range(_conn: Connection, key: str) -> tuple[dt.date | None, dt.date | None]:
-    return explore.date_range(_conn)
-
-
-@cached
-def _neighbourhood(_conn: Connection, key: str, entity_id: str, hops: int, as_of: dt.date, include_ended: bool,
-                   limit: int) -> list[dict[str, Any]]:
-    return explore.neighbourhood_rows(_conn, entity_id, hops, as_of, include_ended, limit)
-
-
-@cached
-def _sources(_conn: Connection, key: str, ids: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    return explore.source_details(_conn, ids)
-
-
-@cached
-def _facts(_conn: Connection, key: str, entity_id: str) -> list[dict[str, Any]]:
-    return explore.entity_facts(_conn, entity_id)
-
-
-@cached
-def _timeline(_conn: Connection, key: str, entity_id: str | None) -> list[dict[str, Any]]:
-    return explore.timeline_events(_conn, entity_id)
-
-
-@cached
-def _stored_query(_conn: Connection, key: str, name: str,
-                  values: tuple[tuple[str, Any], ...]) -> tuple[list[str], list[dict[str, Any]]]:
-    return run_query(_conn, get_query(name), dict(values))
-
-
-def search(conn: Connection, text: str) -> list[dict[str, Any]]:
+    `function` is one of graph.explore's, which return plain, picklable data.
+    """
     with shown_errors():
-        return _search(conn, _key(conn), text.strip())
-
-
-def entity(conn: Connection, entity_id: str) -> dict[str, Any] | None:
-    with shown_errors():
-        return _entity(conn, _key(conn), entity_id)
-
-
-def date_range(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
-    with shown_errors():
-        return _date_range(conn, _key(conn))
+        return _cached(conn, _key(conn), f"{function.__module__}.{function.__qualname__}", args, function)
 
 
 def view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filters: explore.Filters,
          limit: int) -> explore.View:
-    with shown_errors():
-        rows = _neighbourhood(conn, _key(conn), entity_id, hops, as_of, "ended" in filters.statuses, limit)
+    """The network view's rows (cached), filtered as the sidebar says."""
+    rows = ask(conn, explore.neighbourhood_rows, entity_id, hops, as_of, "ended" in filters.statuses, limit)
     return explore.make_view(rows, entity_id, as_of, filters)
-
-
-def sources(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
-    with shown_errors():
-        return _sources(conn, _key(conn), tuple(ids))
-
-
-def facts(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
-    with shown_errors():
-        return _facts(conn, _key(conn), entity_id)
-
-
-def timeline(conn: Connection, entity_id: str | None) -> list[dict[str, Any]]:
-    with shown_errors():
-        return _timeline(conn, _key(conn), entity_id)
-
-
-def stored_query(conn: Connection, name: str, values: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
-    with shown_errors():
-        return _stored_query(conn, _key(conn), name, tuple(sorted(values.items())))
 
 
 def console(conn: Connection, text: str) -> ReadOnlyResult:
@@ -191,7 +131,7 @@ def entity_picker(conn: Connection, search_key: str, select_key: str, default_id
     text = st.text_input("Search an organization or person", key=search_key,
                          placeholder="a name, alias or id, e.g. Scale AI")
     if text.strip():
-        matches = search(conn, text)
+        matches = ask(conn, explore.search_entities, text.strip())
         if not matches:
             message = md(f"No organization or person matches {text.strip()!r}: try another spelling or part of the name.")
             if not whole_graph:
@@ -199,7 +139,7 @@ def entity_picker(conn: Connection, search_key: str, select_key: str, default_id
                 st.stop()
             st.caption(message)
     else:
-        found = entity(conn, default_id) if default_id else None
+        found = ask(conn, explore.entity, default_id) if default_id else None
         matches = [found] if found else []
         if not matches and not whole_graph:
             st.info("Type a name in the search box to pick an organization or person.")

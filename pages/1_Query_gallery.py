@@ -29,7 +29,7 @@ missing = [p.name for p in query.params if p.required and values[p.name] in (Non
 if missing:
     st.info(f"Fill in {', '.join(missing)} to run the query.")
     st.stop()
-columns, rows = ui.stored_query(conn, name, values)
+columns, rows = ui.ask(conn, explore.stored_query_rows, name, values)
 st.caption(f"{len(rows):,} row{'s' if len(rows) != 1 else ''}")
 st.dataframe(explore.table_rows(rows, columns), hide_index=True, key="gallery_table")
 st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv", mime="text/csv",
@@ -38,7 +38,7 @@ st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv
 graph = network.graph_from_rows(rows)
 if graph.number_of_edges():
     as_of = next((v for v in values.values() if isinstance(v, dt.date)), None)
-    sources = ui.sources(conn, sorted({s for *_, d in graph.edges(data=True) for s in d.get("sources") or []}))
+    sources = ui.ask(conn, explore.source_details, network.sources_of(graph))
     chosen = ", ".join(f"{k} {v}" for k, v in values.items() if v not in (None, "") and not isinstance(v, dt.date))
     page = drawing.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of,
                              focus_id=values.get("entity_id") or values.get("org_id"), sources=sources)

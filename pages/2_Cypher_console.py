@@ -30,7 +30,7 @@ st.download_button("Download CSV", to_csv(result.rows, result.columns), file_nam
                    key="console_csv", on_click="ignore")
 graph = network.graph_from_rows(result.rows)
 if graph.number_of_nodes():
-    sources = ui.sources(conn, sorted({s for *_, d in graph.edges(data=True) for s in d.get("sources") or []}))
+    sources = ui.ask(conn, explore.source_details, network.sources_of(graph))
     page = drawing.render_html(graph, "Cypher console result", None, sources=sources)
     ui.network(page)
     ui.downloads(page, "console", "console-result")

@@ -12,7 +12,7 @@ conn = ui.connection()
 
 entity_id = ui.entity_picker(conn, "timeline_search", "timeline_entity", explore.DEFAULT_FOCUS,
                              whole_graph="(the whole graph)")
-events = ui.timeline(conn, entity_id)
+events = ui.ask(conn, explore.timeline_events, entity_id)
 if not events:
     st.info("No dated events for this choice.")
     st.stop()
