@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from graph.cypher_lexer import parameters
 from graph.db import Connection
 from graph.errors import QueryError
 from graph.output import records_to_rows
@@ -29,9 +30,6 @@ HEADER_LINE = re.compile(r"//\s*(name|description|param|returns|example):\s*(.*)
 PARAM_SPEC = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+\((?:(?P<required>required)|default:\s*(?P<default>[^)]*))\)\s*(?P<help>.*)"
 )
-# Strings and comments are skipped when looking for the $parameters a query uses.
-STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-PARAMETER_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 QUERY_TIMEOUT_S = 60.0
 
 
@@ -102,7 +100,8 @@ class StoredQuery:
 
 
 def used_parameters(text: str) -> set[str]:
-    return set(PARAMETER_USE.findall(STRINGS_AND_COMMENTS.sub(" ", text)))
+    """The $parameters a query's text uses, strings and comments skipped."""
+    return parameters(text)
 
 
 def parse_query_file(path: Path) -> StoredQuery:

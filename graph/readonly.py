@@ -1,42 +1,90 @@
-"""Running Cypher typed by a person: reads only, bounded in time and rows.
+"""Running Cypher typed by a person: reads only, bounded in size, time and rows.
 
-The check does not guess from keywords alone: the server plans the query (`EXPLAIN`) and we accept
-only the read query type `r`, with no `LOAD CSV` and only allow-listed procedures and namespaced
-functions. What passes runs in a READ transaction with a timeout, and the rows are capped.
+The decision is made on what Neo4j itself parsed and planned, not on the text: the server plans
+the query (`EXPLAIN`), and every operator of the whole plan tree must be on an allow-list of read
+operators; procedures and functions are judged by the name the plan gives them (so quoting,
+spacing, comments and `CYPHER` prefixes cannot change the decision); the plan must be of query
+type `r` and for our own database. What passes runs in a READ transaction with a timeout, under
+the server's own limits (graph.local_neo4j), and the rows are capped.
+
+The text is looked at only where the plan cannot see, with a lexer of linear cost
+(graph.cypher_lexer): its length, several statements at once, and nesting deep enough to overflow
+the server's parser (which then never answers).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from neo4j import Query, unit_of_work
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from neo4j import READ_ACCESS, Query, unit_of_work
+from neo4j.exceptions import ClientError
 
-from graph.db import Connection, memory_limit_is_final, timed_out, unreachable_message
-from graph.errors import DatabaseUnavailable, QueryError
+from graph.cypher_lexer import namespaced_calls, shape
+from graph.db import Connection, driver_errors, final_errors_not_retried, timed_out
+from graph.errors import QueryError
 from graph.output import records_to_rows
-from graph.queries import STRINGS_AND_COMMENTS
 
 ROW_CAP = 1000
 TIMEOUT_S = 20.0
-# Procedures that only read the graph's own catalogue or indexes.
+MAX_QUERY_CHARS = 20_000
+# Neo4j 5.26's parser overflows its stack between 300 and 1,000 levels (brackets, CASE, NOT) and then
+# never answers; long operator chains ('a' + 'a' + ... 500 times) keep its semantic analysis busy for
+# minutes. Typed queries come nowhere near either bound.
+MAX_NESTING = 100
+MAX_CHAIN = 200
+# Procedures that only read the graph's own catalogue or indexes (lowercase; the plan's names).
 ALLOWED_PROCEDURES = frozenset({
     "db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization",
     "db.schema.nodetypeproperties", "db.schema.reltypeproperties",
-    "db.index.fulltext.querynodes", "db.index.fulltext.queryrelationships", "db.awaitindexes",
+    "db.index.fulltext.querynodes", "db.index.fulltext.queryrelationships",
 })
 # Namespaced functions allowed besides the unnamespaced built-ins (count, size, ...).
 ALLOWED_FUNCTION_NAMESPACES = ("date.", "datetime.", "localdatetime.", "localtime.", "time.", "duration.",
                                "point.", "vector.")
-ALLOWED_FUNCTIONS = frozenset({"db.namefromelementid"})
-PROCEDURE_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)\s*(?:\(|YIELD\b|$)", re.I)
-NAMESPACED_FUNCTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*\(")
-ADMIN_COMMANDS = frozenset({"SHOW", "TERMINATE", "GRANT", "REVOKE", "DENY", "ALTER", "DROP", "START", "STOP",
-                            "ENABLE", "RENAME", "DEALLOCATE", "REALLOCATE", "DRYRUN"})
-REFUSED_PREFIXES = {"EXPLAIN": "EXPLAIN", "PROFILE": "PROFILE", "USE": "USE (switching databases)",
-                    ":": "cypher-shell commands such as :param"}
+# Operators of read plans in Neo4j 5 (the name before any "(All)"-like mode and the "@database").
+# Anything else, known or not, is refused: writes, LOAD CSV, SHOW/TERMINATE, administration, subquery
+# transactions, remote and test operators.
+READ_OPERATORS = frozenset({
+    # leaves: scans and seeks
+    "AllNodesScan", "NodeByLabelScan", "UnionNodeByLabelsScan", "IntersectionNodeByLabelsScan",
+    "SubtractionNodeByLabelsScan", "NodeByIdSeek", "NodeByElementIdSeek", "NodeCountFromCountStore",
+    "RelationshipCountFromCountStore", "NodeIndexScan", "NodeIndexSeek", "NodeIndexSeekByRange",
+    "NodeUniqueIndexSeek", "NodeUniqueIndexSeekByRange", "NodeIndexContainsScan", "NodeIndexEndsWithScan",
+    "MultiNodeIndexSeek", "DirectedAllRelationshipsScan", "UndirectedAllRelationshipsScan",
+    "DirectedRelationshipTypeScan", "UndirectedRelationshipTypeScan", "DirectedUnionRelationshipTypesScan",
+    "UndirectedUnionRelationshipTypesScan", "DirectedRelationshipByIdSeek", "UndirectedRelationshipByIdSeek",
+    "DirectedRelationshipByElementIdSeek", "UndirectedRelationshipByElementIdSeek",
+    "DirectedRelationshipIndexScan", "UndirectedRelationshipIndexScan", "DirectedRelationshipIndexSeek",
+    "UndirectedRelationshipIndexSeek", "DirectedRelationshipIndexSeekByRange",
+    "UndirectedRelationshipIndexSeekByRange", "DirectedRelationshipUniqueIndexSeek",
+    "UndirectedRelationshipUniqueIndexSeek", "DirectedRelationshipUniqueIndexSeekByRange",
+    "UndirectedRelationshipUniqueIndexSeekByRange", "DirectedRelationshipIndexContainsScan",
+    "UndirectedRelationshipIndexContainsScan", "DirectedRelationshipIndexEndsWithScan",
+    "UndirectedRelationshipIndexEndsWithScan", "Argument", "ArgumentTracker",
+    # traversal
+    "Expand", "OptionalExpand", "VarLengthExpand", "ShortestPath", "StatefulShortestPath", "Repeat",
+    "BidirectionalRepeat", "PathPropagatingBFS", "ProjectEndpoints", "TriadicSelection", "TriadicBuild",
+    "TriadicFilter",
+    # rows: filters, projections, aggregation, order, limits
+    "ProduceResults", "EmptyResult", "Projection", "Filter", "CacheProperties", "Unwind", "Distinct",
+    "OrderedDistinct", "EagerAggregation", "OrderedAggregation", "Sort", "PartialSort", "Top", "PartialTop",
+    "Limit", "ExhaustiveLimit", "Skip", "Eager", "PreserveOrder", "NonFuseable", "NullifyMetadata", "Optional",
+    "Anti", "Union", "OrderedUnion",
+    # joins and subqueries
+    "Apply", "SemiApply", "AntiSemiApply", "LetSemiApply", "LetAntiSemiApply", "SelectOrSemiApply",
+    "SelectOrAntiSemiApply", "LetSelectOrSemiApply", "LetSelectOrAntiSemiApply", "ConditionalApply",
+    "AntiConditionalApply", "RollUpApply", "CartesianProduct", "NodeHashJoin", "NodeLeftOuterHashJoin",
+    "NodeRightOuterHashJoin", "ValueHashJoin",
+    # a procedure call: allowed only for the procedures above
+    "ProcedureCall",
+})
+# Plain words for operators a console user might try, so the refusal says what was seen.
+REFUSED_OPERATORS = {
+    "LoadCSV": "LOAD CSV reads files and URLs",
+    "AdministrationCommand": "it is an administration command",
+}
+KINDS = {"w": "it writes to the graph", "rw": "it writes to the graph", "s": "it changes the schema"}
 
 
 @dataclass(frozen=True)
@@ -51,77 +99,98 @@ def _refuse(reason: str) -> QueryError:
     return QueryError(f"Refused: {reason}. Only read queries run here; the database was not changed.")
 
 
-def check_read_only(conn: Connection, text: str) -> str:
-    """Returns the query (one statement, trailing ';' dropped) if it is a pure read, else raises."""
-    code = STRINGS_AND_COMMENTS.sub(" ", text)
-    statements = [s for s in code.split(";") if s.strip()]
-    if not statements:
+def single_statement(text: str) -> str:
+    """The one statement of a typed query (a trailing ';' dropped), checked for size and nesting."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise _refuse(f"the query is {len(text):,} characters long and at most {MAX_QUERY_CHARS:,} run here; "
+                      "shorten it (pass long lists as parameters)")
+    found = shape(text)
+    if not found.statements:
         raise QueryError("the query is empty: type a Cypher query such as MATCH (o:Organization) RETURN o LIMIT 5")
-    if len(statements) > 1:
+    if len(found.statements) > 1:
         raise _refuse("several statements in one query; run them one at a time")
-    first_word = code.strip().split(None, 1)[0].upper()
-    for prefix, what in REFUSED_PREFIXES.items():
-        if first_word.startswith(prefix):
-            raise _refuse(f"{what} is not run from here")
-    if first_word in ADMIN_COMMANDS:
-        raise _refuse(f"{first_word} starts an administration command")
-    if re.search(r"\bLOAD\s+CSV\b", code, re.I):
-        raise _refuse("LOAD CSV reads files and URLs")
-    for name in PROCEDURE_CALL.findall(code):
-        if name.lower() not in ALLOWED_PROCEDURES:
-            raise _refuse(f"the procedure {name} is not on the list of allowed read procedures "
-                          f"({', '.join(sorted(ALLOWED_PROCEDURES))})")
-    for name in NAMESPACED_FUNCTION.findall(PROCEDURE_CALL.sub(" ", code)):
-        lowered = name.lower()
-        if lowered not in ALLOWED_FUNCTIONS and not lowered.startswith(ALLOWED_FUNCTION_NAMESPACES):
-            raise _refuse(f"the function {name} is not allowed here")
-    statement = text.strip().rstrip(";").strip() if text.strip().endswith(";") else text.strip()
-    query_type = _plan_type(conn, statement)
-    if query_type != "r":
-        kinds = {"w": "it writes to the graph", "rw": "it writes to the graph", "s": "it changes the schema"}
-        raise _refuse(kinds.get(query_type, f"its query type is {query_type!r}, not a read"))
+    if found.depth > MAX_NESTING:
+        raise _refuse(f"the query nests {found.depth} levels deep (brackets, CASE or NOT) and at most {MAX_NESTING} "
+                      "run here; flatten it")
+    if found.chain > MAX_CHAIN:
+        raise _refuse(f"one expression chains {found.chain} operators and at most {MAX_CHAIN} run here; "
+                      "split it or use a list and reduce()")
+    return found.statements[0].strip()
+
+
+def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None) -> str:
+    """Returns the query (one statement) if the server plans it as a pure read of our database, else raises."""
+    statement = single_statement(text)
+    with driver_errors(conn.uri, TIMEOUT_S), \
+            conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS) as session:
+        try:
+            summary = session.run(Query("EXPLAIN " + statement, timeout=TIMEOUT_S), dict(params or {})).consume()
+        except ClientError as e:
+            if timed_out(e) or "SyntaxError" in (e.code or ""):
+                raise  # in driver_errors' words
+            raise _refuse(f"the server would not plan it as a read ({e.code}: {e.message})") from e
+    operators = list(_operators(summary.plan or {}))
+    home = conn.home_database
+    for operator, details, database in operators:  # what we can name in plain words first
+        if database != home:
+            raise _refuse(f"it runs on the database {database!r}, not {home!r} (USE is not run here)")
+        _check_calls(operator, details)
+    if summary.query_type != "r":
+        raise _refuse(KINDS.get(summary.query_type or "", f"its query type is {summary.query_type!r}, not a read"))
+    for operator, _, _ in operators:
+        if operator.split("(", 1)[0] not in READ_OPERATORS:
+            raise _refuse(f"its plan holds the operator {operator}, which is not on the list of read operators")
     return statement
 
 
-def _plan_type(conn: Connection, statement: str) -> str:
-    try:
-        with conn.driver.session(database=conn.database, default_access_mode="READ") as session:
-            summary = session.run(Query("EXPLAIN " + statement, timeout=TIMEOUT_S)).consume()
-    except ServiceUnavailable as e:
-        raise DatabaseUnavailable(unreachable_message(conn.uri)) from e
-    except ClientError as e:
-        if "SyntaxError" in (e.code or ""):
-            raise QueryError(f"Cypher syntax error: {e.message}") from e
-        raise _refuse(f"the server would not plan it as a read ({e.code}: {e.message})") from e
-    return summary.query_type or "?"
+def _operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(operator, details, database) of every operator of a plan tree, the root first.
+
+    The plan names each operator as "Name@database": where it runs, whatever USE the text holds.
+    Iterative, as plans can be deep.
+    """
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        name, _, database = str(node.get("operatorType", "?")).partition("@")
+        yield name, str((node.get("args") or {}).get("Details", "")), database
+        stack.extend(reversed(node.get("children") or []))
+
+
+def _check_calls(operator: str, details: str) -> None:
+    """Refuses the operators we can name (LOAD CSV, SHOW, TERMINATE, administration) and procedures and
+    functions off the allow-lists, by the names the plan gives."""
+    base = operator.split("(", 1)[0]
+    if base in REFUSED_OPERATORS:
+        raise _refuse(REFUSED_OPERATORS[base])
+    if base.startswith(("Show", "Terminate")):
+        raise _refuse(f"{base} reads or ends the server's sessions, settings or catalogue")
+    expressions = details
+    if base == "ProcedureCall":  # "db.labels() :: (label :: STRING)": the name before the first '('
+        name = details.split("(", 1)[0].strip()
+        if name.lower() not in ALLOWED_PROCEDURES:
+            raise _refuse(f"the procedure {name} is not on the list of allowed read procedures "
+                          f"({', '.join(sorted(ALLOWED_PROCEDURES))})")
+        expressions = details[len(name):]
+    for function in namespaced_calls(expressions):
+        if not function.lower().startswith(ALLOWED_FUNCTION_NAMESPACES):
+            raise _refuse(f"the function {function} is not allowed here")
 
 
 def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None,
                   timeout: float = TIMEOUT_S, row_cap: int = ROW_CAP) -> ReadOnlyResult:
     """Checks, then runs a query in a READ transaction; at most row_cap rows come back."""
-    statement = check_read_only(conn, text)
+    statement = check_read_only(conn, text, params)
 
     @unit_of_work(timeout=timeout)
     def work(tx) -> tuple[list[str], list[Any]]:
-        with memory_limit_is_final():
+        with final_errors_not_retried(conn.uri, timeout):
             result = tx.run(statement, dict(params or {}))
             records = result.fetch(row_cap + 1)
             result.consume()
             return list(result.keys()), records
 
-    try:
-        with conn.driver.session(database=conn.database) as session:
-            columns, records = session.execute_read(work)
-    except ServiceUnavailable as e:
-        raise DatabaseUnavailable(unreachable_message(conn.uri)) from e
-    except Neo4jError as e:
-        message = e.message or ""
-        code = (e.code or "").lower()
-        if timed_out(e):  # the console's own advice: its queries are the user's, not stored ones
-            raise QueryError(f"the query ran longer than {timeout:.0f} s and was stopped; narrow it (add a LIMIT "
-                             "or start from one entity)") from e
-        if "memory" in code or "memory" in message.lower():
-            raise QueryError("the query needed more memory than a query may use and was stopped; narrow it") from e
-        raise QueryError(f"{e.code}: {message}") from e
+    with driver_errors(conn.uri, timeout), conn.driver.session(database=conn.database) as session:
+        columns, records = session.execute_read(work)
     truncated = len(records) > row_cap
     return ReadOnlyResult(columns, records_to_rows(records[:row_cap]), truncated, row_cap)
