@@ -43,10 +43,14 @@ def bench_settings(home: Path, heap: str, page_cache: str, env: dict[str, str] |
 
 
 @contextlib.contextmanager
-def temp_server(heap: str, page_cache: str, prefix: str = "bench-neo4j-") -> Iterator[LocalNeo4j]:
-    """A started server in a fresh temporary home; stopped and removed afterwards, whatever happens."""
+def temp_server(heap: str, page_cache: str, prefix: str = "bench-neo4j-",
+                csv_file_import: bool = False) -> Iterator[LocalNeo4j]:
+    """A started server in a fresh temporary home; stopped and removed afterwards, whatever happens.
+
+    csv_file_import lets LOAD CSV read file:/// URLs of the import folder (off on every other server).
+    """
     home = Path(tempfile.mkdtemp(prefix=prefix))
-    local = LocalNeo4j(bench_settings(home, heap, page_cache))
+    local = LocalNeo4j(dataclasses.replace(bench_settings(home, heap, page_cache), csv_file_import=csv_file_import))
     try:
         local.start()
         yield local

@@ -364,7 +364,8 @@ def run_warm(method: str, folder: Path, counts: dict[str, int], warm_folder: Pat
     """The method's timed load on a fresh server that first ran the same method on a small folder
     (untimed), then was emptied, its schema dropped: the JVM has compiled the hot paths and the query
     plans are made, as on a server that has been up for a while."""
-    with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-warm-{method}-") as local:
+    with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-warm-{method}-",
+                       csv_file_import=method == "load_csv") as local:
         subdir = warm_subdir = ""
         if method == "load_csv":
             subdir, warm_subdir = f"data-{size}", "warm-up"
@@ -574,7 +575,8 @@ def parent(args) -> None:
             results["sizes"][str(size)] = entry
             reference: dict[str, Any] = {}
             for method in ["baseline", *args.methods]:
-                with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-{method}-") as local:
+                with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-{method}-",
+                                   csv_file_import=method == "load_csv") as local:
                     subdir = ""
                     if method == "load_csv":
                         subdir = f"data-{size}"

@@ -52,6 +52,9 @@ class LocalSettings:
     heap: str
     page_cache: str
     transaction_timeout: str
+    # LOAD CSV from file:/// URLs in the import folder; off, so no query can read files. Only the
+    # loading benchmark turns it on, to compare our loader with Neo4j's own LOAD CSV.
+    csv_file_import: bool = False
 
 
 def read_secrets(path: Path = SECRETS_FILE) -> dict[str, str]:

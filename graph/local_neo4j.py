@@ -32,6 +32,15 @@ USERNAME = "neo4j"
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 90.0
 MIN_JAVA = 17
+MIB = 1024 * 1024
+# Procedures the server loads (dbms.security.procedures.allowlist): those of the console's allow-list
+# (graph.readonly), the loader's waits and the catalogue reads of the benchmarks. Every other one,
+# built-in or not, does not exist for any query.
+SERVER_PROCEDURES = (
+    "db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",
+    "db.schema.nodeTypeProperties", "db.schema.relTypeProperties", "db.index.fulltext.queryNodes",
+    "db.index.fulltext.queryRelationships", "db.awaitIndexes", "db.index.fulltext.awaitEventuallyConsistentIndexRefresh",
+)
 
 
 @dataclass(frozen=True)
@@ -89,11 +98,17 @@ class LocalNeo4j:
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.port}"
 
+    def make_home(self) -> None:
+        """The home folder, readable by the user only: the store inside is not encrypted, so another
+        local user must not read it without the password (the password file is 0600 too)."""
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.home, 0o700)  # also a folder made before, or under a permissive umask
+
     # Credentials.
     def password(self) -> str:
         """The generated password; created (readable by the user only) if missing."""
         if not self.password_file.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
+            self.make_home()
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(24) + "\n")
@@ -177,7 +192,9 @@ class LocalNeo4j:
             f"-Xms{self.settings.heap}",
             f"-Xmx{self.settings.heap}",
             "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError",
+            # No -XX:+ExitOnOutOfMemoryError: a single value a query builds (a string doubled in reduce(),
+            # a huge list) escapes the transaction memory limits below, and the kernel then fails only
+            # that query (Neo.TransientError.General.OutOfMemoryError) instead of the whole server.
             # The page cache reaches direct buffers by reflection (faster, less memory).
             "--add-opens=java.base/java.nio=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -192,19 +209,27 @@ class LocalNeo4j:
 
     def write_conf(self) -> None:
         s = self.settings
+        heap = size_in_bytes(s.heap, "SUPPLYGRAPH_HEAP")
         lines = {
             "server.bolt.enabled": "true",
             "server.bolt.listen_address": f"127.0.0.1:{self.port}",
             "server.bolt.advertised_address": f"127.0.0.1:{self.port}",
             "dbms.security.auth_enabled": "true",
             "dbms.usage_report.enabled": "false",
-            # LOAD CSV reads file:/// URLs from the import folder only.
+            # No query reaches the network: LOAD CSV and procedures refuse every address (IPv4 and IPv6).
+            # Neo4j 5.26 has this setting only under its internal name.
+            "internal.dbms.cypher_ip_blocklist": "0.0.0.0/0,::/0",
+            # Nor a file: LOAD CSV from file:/// URLs is off (the import folder is empty anyway).
             "server.directories.import": str(self.import_dir),
-            "dbms.security.allow_csv_import_from_file_urls": "true",
+            "dbms.security.allow_csv_import_from_file_urls": "true" if s.csv_file_import else "false",
+            # Only the procedures the app, the loader and the console use are loaded at all.
+            "dbms.security.procedures.allowlist": ",".join(SERVER_PROCEDURES),
             "db.transaction.timeout": s.transaction_timeout,
             "server.memory.pagecache.size": s.page_cache,
-            "dbms.memory.transaction.total.max": "1g",
-            "db.memory.transaction.max": "512m",
+            # Sized from the heap, so that the queries together stay under it: one query at most half
+            # of it, all running queries at most three quarters.
+            "db.memory.transaction.max": f"{heap // 2 // MIB}m",
+            "dbms.memory.transaction.total.max": f"{heap * 3 // 4 // MIB}m",
             "db.logs.query.enabled": "OFF",
             # Bolt's network threads otherwise wait a quiet period of 5 s per connector before they stop
             # (10 s of every `supplygraph db stop`); a local server has no traffic to wait for by then.
@@ -261,7 +286,7 @@ class LocalNeo4j:
                 f"port {self.port} on 127.0.0.1 is in use by another program: stop it, or choose another port "
                 "with SUPPLYGRAPH_BOLT_PORT=NNNN"
             )
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.make_home()
         self.import_dir.mkdir(exist_ok=True)
         self.password()
         self.write_conf()
@@ -327,6 +352,14 @@ class LocalNeo4j:
                 text = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
                 parts.append(f"==> {path} <==\n" + "\n".join(text))
         return "\n".join(parts) if parts else f"no logs yet in {self.home}"
+
+
+def size_in_bytes(text: str, setting: str) -> int:
+    """A memory size as the JVM and Neo4j write it (512m, 1g, 2048k, or bytes)."""
+    match = re.fullmatch(r"(\d{1,12})([kmg]?)", text.strip().lower())
+    if not match:
+        raise LocalNeo4jError(f"{setting}={text!r} is not a memory size: write it like 1g or 768m")
+    return int(match.group(1)) * {"": 1, "k": 1024, "m": MIB, "g": 1024 * MIB}[match.group(2)]
 
 
 def _alive(pid: int) -> bool:

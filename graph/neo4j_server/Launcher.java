@@ -3,11 +3,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
 
 /**
  * Runs a real Neo4j kernel with Bolt, for supplygraph's managed local database.
@@ -61,8 +63,12 @@ public final class Launcher {
                 .build();
         try {
             GraphDatabaseService system = service.database("system");
-            system.executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+            // A timeout of its own: db.transaction.timeout is for queries, and a short one (or a busy
+            // machine compiling the first query) must not stop the first start.
+            try (Transaction tx = system.beginTx(10, TimeUnit.MINUTES)) {
+                tx.execute("ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+                tx.commit();
+            }
         } finally {
             service.shutdown();
         }
