@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+import threading
 from typing import Any, Callable, Iterator, TypeVar
 
 import streamlit as st
@@ -21,6 +22,7 @@ from graph import explore, snapshot
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect
 from graph.errors import DatabaseUnavailable, SupplyGraphError
+from graph.local_neo4j import LocalNeo4j
 from graph.queries import Param
 from graph.readonly import ReadOnlyResult, run_read_only
 
@@ -35,29 +37,57 @@ def page_setup(title: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _open(settings: Settings) -> Connection:
-    # The app does not start the local Neo4j itself (`supplygraph app` does before it starts the app):
-    # a page must not wait a minute for a JVM; it says what to do instead.
+    # `supplygraph app` starts the local Neo4j before the app; a page starts it only when it had been
+    # running and stopped (connection()), not on every open.
     return connect(settings, start_local=False)
+
+
+_restarting = threading.Lock()  # one restart of the local Neo4j at a time, whatever the sessions
 
 
 def connection() -> Connection:
     """The app's connection, checked on each run; a dead one is dropped, so a later run reconnects.
 
-    Stops the page with an error the user can act on when Neo4j is unreachable or misconfigured.
+    When the managed local Neo4j has stopped (killed, or out of memory), it is started again, once for
+    all sessions: its store recovers from the transaction log, so nothing committed is lost. Stops the
+    page with an error the user can act on when Neo4j is unreachable or misconfigured.
     """
     try:
         settings = load_settings()
-        conn = _open(settings)
         try:
-            conn.driver.verify_connectivity()
-        except (DriverError, Neo4jError, OSError):
-            _open.clear()
-            conn = _open(settings)
-        return conn
+            return _checked(settings)
+        except DatabaseUnavailable:
+            if not settings.is_local or not _restart_local():
+                raise
+            st.info("The local Neo4j had stopped and was started again; nothing that was saved is lost.")
+            return _checked(settings)
     except SupplyGraphError as e:
         _open.clear()
         stop_with_error(e)
         raise  # st.stop() raised already; this line is for type checkers
+
+
+def _checked(settings: Settings) -> Connection:
+    conn = _open(settings)
+    try:
+        conn.driver.verify_connectivity()
+    except (DriverError, Neo4jError, OSError):
+        _open.clear()
+        conn = _open(settings)
+    return conn
+
+
+def _restart_local() -> bool:
+    """Starts the managed local Neo4j if its process is gone; False if it runs (then it is only slow or
+    starting, and a restart would not help)."""
+    with _restarting:
+        local = LocalNeo4j()
+        if local.pid() is not None:
+            return False
+        with st.spinner("The local Neo4j has stopped: starting it again (about 15 s)..."):
+            local.start()
+        _open.clear()
+        return True
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -71,7 +101,8 @@ def md(text: object) -> str:
 def stop_with_error(error: Exception) -> None:
     """Shows an expected problem (it says what to do) and stops the page."""
     if isinstance(error, DatabaseUnavailable):
-        st.error(md(f"{error}. Then reload this page: the app reconnects by itself."))
+        st.error(md(f"{error}. Then reload this page: the app reconnects by itself (and starts the local "
+                    "Neo4j again if it had stopped)."))
     else:
         st.error(md(error))
     st.stop()
