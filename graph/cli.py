@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -16,11 +15,12 @@ from rich.table import Table
 from graph import __version__
 from graph.config import load_settings
 from graph.db import Connection, connect
-from graph.errors import SupplyGraphError
+from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LocalNeo4j, neo4j_version
 from graph.queries import QUERY_TIMEOUT_S, get_query, load_queries, run_query
+from graph.params import checked_text, json_value
 from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
 from graph.readonly import run_read_only
 from graph.validate import check_folder
@@ -41,14 +41,6 @@ def handle_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def parse_param_value(text: str) -> Any:
-    """A parameter's value as JSON when it parses (numbers, lists, null), else the plain string."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
 params_option = click.option(
     "-p", "--param", "params", type=(str, str), multiple=True, metavar="KEY VALUE",
     help="A query parameter; VALUE is read as JSON when it parses (42, true, [1,2]), else as text.",
@@ -56,6 +48,21 @@ params_option = click.option(
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
 )
+
+
+def read_text_argument(value: str) -> str:
+    """A query given on the command line, or on stdin for '-': UTF-8 text, else a clear error."""
+    if value == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise QueryError(f"the query on stdin is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError("the query is not valid UTF-8 text; retype it or pass it on stdin with '-'") from None
+    return value
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, count: bool = True) -> None:
@@ -162,8 +169,8 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
 
     Example: supplygraph cypher 'MATCH (o:Organization) RETURN o.name LIMIT 5' --format json
     """
-    text = sys.stdin.read() if query == "-" else query
-    values = {key: parse_param_value(value) for key, value in params}
+    text = read_text_argument(query)
+    values = {key: json_value(key, value) for key, value in params}
     conn = open_connection()
     try:
         result = run_read_only(conn, text, values, timeout=timeout, row_cap=row_cap)
@@ -255,7 +262,8 @@ def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, t
     query = get_query(name)
     conn = open_connection()
     try:
-        columns, rows = run_query(conn, query, dict(params), timeout=timeout)
+        columns, rows = run_query(conn, query, {key: checked_text(key, value) for key, value in params},
+                                  timeout=timeout)
     finally:
         conn.close()
     if fmt == "table":  # paths and nodes are for the app's pictures and JSON; a terminal shows the rest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from typing import Any, Iterable, Sequence
 
 import neo4j
@@ -75,7 +76,7 @@ def safe_cell(text: str) -> str:
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])  # a column name is the query's text: a formula too
     for row in rows:
         # Bare carriage returns become newlines, which the writer quotes; a lone \r would split the row.
         writer.writerow([safe_cell(cell_text(row.get(c))).replace("\r\n", "\n").replace("\r", "\n")
@@ -84,4 +85,15 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+    """Valid JSON: NaN and infinities (which Cypher can return) become null, as JSON has no such numbers."""
+    return json.dumps(_finite(rows), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from graph.cypher_lexer import parameters
 from graph.db import Connection
 from graph.errors import QueryError
+from graph.params import checked_int
 from graph.output import records_to_rows
 
 CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
@@ -49,7 +50,7 @@ class Param:
             return None
         try:
             if self.type == "int":
-                return int(value)
+                return checked_int(self.name, int(value))
             if self.type == "float":
                 return float(value)
             if self.type == "bool":

@@ -54,3 +54,29 @@ def test_python_dash_m_graph_works() -> None:
     result = subprocess.run([sys.executable, "-m", "graph", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "supplygraph" in result.stdout and "cypher" in result.stdout
+
+
+def test_bad_parameters_get_clear_errors_not_tracebacks(neo4j_env, conn) -> None:
+    cases = {
+        ("-p", "x", "1234567890123456789012345"): "Error: parameter x: 1234567890123456789012345 is outside the "
+                                                   "64-bit integers Neo4j stores",
+        ("-p", "x", "[" * 5000 + "]" * 5000): "Error: parameter x: the JSON value nests 5000 levels deep, at most 32",
+        ("-p", "x", '{"a": [' + "9" * 30 + "]}"): "Error: parameter x: " + "9" * 30 + " is outside the 64-bit",
+        ("-p", "x", "ab\udcff"): "Error: parameter x: the value is not valid UTF-8 text",
+    }
+    for params, message in cases.items():
+        result = CliRunner().invoke(cli, ["cypher", "RETURN $x AS x", *params])
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    result = CliRunner().invoke(cli, ["query", "neighbourhood", "-p", "entity_id", "x", "-p", "limit", "9" * 25])
+    assert result.exit_code == 1 and f"Error: parameter limit: {'9' * 25} is outside the 64-bit" in result.output
+
+
+def test_a_query_that_is_not_utf8_gets_a_clear_error(neo4j_env, conn) -> None:
+    result = CliRunner().invoke(cli, ["cypher", "-"], input=b"RETURN '\xff' AS x")
+    assert result.exit_code == 1 and "Error: the query on stdin is not UTF-8 text (byte 8)" in result.output
+
+
+def test_json_output_is_valid_for_nan(neo4j_env, conn) -> None:
+    result = run("cypher", "RETURN 0.0 / 0.0 AS nan, 1 AS one", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == [{"nan": None, "one": 1}]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
-from graph.output import terminal_columns, to_csv
+from graph.output import terminal_columns, to_csv, to_json
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
@@ -28,3 +29,15 @@ def test_terminal_columns_leave_out_graph_values() -> None:
     rows = [{"org": "OpenAI", "path": path, "path_nodes": [node, node], "sources": ["a"], "empty": []},
             {"org": "xAI", "path": None, "path_nodes": [], "sources": [], "empty": []}]
     assert terminal_columns(["org", "path", "path_nodes", "sources", "empty"], rows) == ["org", "sources", "empty"]
+
+
+@pytest.mark.parametrize("column", ["=cmd()", "+1", "-1", "@x", "\t=1"])
+def test_formula_column_names_are_quoted_like_cells(column: str) -> None:
+    header = list(csv.reader(io.StringIO(to_csv([{column: 1}], [column]), newline="")))[0]
+    assert header == ["'" + column]
+
+
+def test_json_has_null_for_nan_and_infinities() -> None:
+    text = to_json([{"nan": float("nan"), "inf": [float("inf"), {"x": float("-inf")}], "n": 1.5}])
+    assert json.loads(text) == [{"nan": None, "inf": [None, {"x": None}], "n": 1.5}]
+    assert "NaN" not in text and "Infinity" not in text
