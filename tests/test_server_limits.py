@@ -27,10 +27,11 @@ from streamlit.testing.v1 import AppTest
 from graph.config import Settings
 from graph.db import Connection, connect
 from graph.errors import DatabaseUnavailable, QueryError
-from graph.loader import fingerprint, load_folder
+from graph.loader import load_folder
 from graph.local_neo4j import MIB, USERNAME, LocalNeo4j, size_in_bytes
 
 from conftest import ROOT, local_settings
+from oracles import fingerprint
 
 EVIL_PLUGIN = """
 package evil;
