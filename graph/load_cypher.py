@@ -6,6 +6,7 @@ values always travel as `$rows`.
 
 from __future__ import annotations
 
+from graph.errors import SupplyGraphError
 from graph.model import (
     ORGANIZATIONS,
     PEOPLE,
@@ -43,6 +44,7 @@ def _dates(var: str, spec: FileSpec) -> str:
 
 def node_query(label: str, fresh: bool = False) -> str:
     """The write of one batch of nodes; `fresh` (the database was empty) creates without lookups."""
+    allowed(label)
     spec = SPEC_OF_LABEL[label]
     extra = ""
     if label == "Organization":
@@ -76,9 +78,18 @@ RETURN outcome, count(*) AS rows
 """
 
 
+def allowed(label: str, rel_type: str | None = None) -> None:
+    """Refuses, where the query text is built, a label or type that is not the model's: they are pasted
+    into Cypher, so nothing else may ever reach here (not even from a file changed after validation)."""
+    if label not in SPEC_OF_LABEL or (rel_type is not None and rel_type not in ALL_RELATIONSHIP_TYPES):
+        raise SupplyGraphError("a relationship type or label outside the data model reached the loader's query "
+                               "building; nothing of it was written: run the load again")
+
+
 def fresh_relationships_query(from_label: str, spec: FileSpec) -> str:
     """Into an empty database: rows of any type in one batch (the type is dynamic; nothing is looked up
     by it), so a batch is full whatever the mix of types and no per-type batches wait in memory."""
+    allowed(from_label)
     return f"""
 UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
@@ -91,6 +102,7 @@ RETURN row.type AS kind, 'created' AS outcome, count(*) AS rows
 
 def relationship_query(rel_type: str, from_label: str, spec: FileSpec) -> str:
     """The write of one batch of relationships of one type into a database that may hold them already."""
+    allowed(from_label, rel_type)
     # The type is literal here: the OPTIONAL MATCH must use the type's id constraint.
     return f"""
 UNWIND $rows AS row

@@ -14,7 +14,14 @@ from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generator, Iterator
 
-from graph.load_cypher import NODE_LABELS, fresh_relationships_query, node_query, relationship_query
+from graph.errors import SupplyGraphError
+from graph.load_cypher import (
+    ALL_RELATIONSHIP_TYPES,
+    NODE_LABELS,
+    fresh_relationships_query,
+    node_query,
+    relationship_query,
+)
 from graph.model import ORGANIZATIONS, PEOPLE, POSITION_TYPE, POSITIONS, RELATIONSHIPS, ROLE_LABELS, SOURCES, FileSpec
 from graph.validate import FolderIndex, iter_cells, parse_date, parse_number
 
@@ -110,7 +117,7 @@ def rows(index: FolderIndex, spec: FileSpec) -> Iterator[dict[str, Any]]:
     type_index = spec.columns.index("type") if spec is RELATIONSHIPS else None
     roles_index = spec.columns.index("roles") if spec is ORGANIZATIONS else None
 
-    for _, cells in folder_cells(index, spec):
+    for line, cells in folder_cells(index, spec):
         values: dict[str, Any] = {}  # what row_hash fingerprints, exactly as convert() gives it
         props: dict[str, Any] = {}
         row: dict[str, Any] = {"props": props}
@@ -136,6 +143,10 @@ def rows(index: FolderIndex, spec: FileSpec) -> Iterator[dict[str, Any]]:
         if relationship:
             row["from_id"], row["to_id"] = cells[from_index], cells[to_index]
             row["type"] = cells[type_index] if type_index is not None else POSITION_TYPE
+            if row["type"] not in ALL_RELATIONSHIP_TYPES:  # only the model's types reach a query, even
+                raise SupplyGraphError(  # from a file changed after validation (the value is not shown)
+                    f"{spec.name}, row {line}: the relationship type is not one of the model's, so the file "
+                    "changed after it was checked: run the load again")
         elif roles_index is not None:
             row["labels"] = [ROLE_LABELS[r] for r in values["roles"]]
         yield row

@@ -25,7 +25,7 @@ from graph.load_rows import batches, prefetched
 from graph.load_server import BATCH_SIZE, write
 from graph.load_stale import delete_stale
 from graph.schema import apply_schema, await_fulltext_indexes
-from graph.validate import FolderIndex, check_folder, unchanged_since_check
+from graph.validate import FolderIndex, check_folder, unchanged_since_check, verify_unchanged
 
 PREFETCH_BATCHES = 1  # one batch built while the server writes the one before: it is the slower side
 Progress = Callable[[int], None]
@@ -60,6 +60,7 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     tell = phase or (lambda _: None)
     index = index or check_folder(folder)
     was_empty = not conn.read("MATCH (n) RETURN n LIMIT 1").records
+    verify_unchanged(index)  # the files about to be written are those validated
     tell("preparing the schema")
     apply_schema(conn, relationships=not was_empty)
     tell("writing")

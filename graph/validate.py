@@ -3,12 +3,18 @@
 Every problem is collected (up to a limit) with its file, row, column, value and reason, so an
 analyst can fix a spreadsheet in one go. Row numbers are the spreadsheet's: the header is row 1.
 No rows or relationship ids are kept (see FolderIndex); the loader reads the files a second time
-to write them.
+to write them. Every read goes through open_data_file: symbolic links and anything but a regular
+file are refused (without reading them), and the bytes validated are hashed, so the loader can
+make sure, before its first write, that it writes the very files that were checked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import io
+import os
 import datetime as dt
 import hashlib
 import json
@@ -17,7 +23,8 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from stat import S_ISLNK, S_ISREG
+from typing import Any, Callable, Iterator, TextIO
 
 import numpy as np
 
@@ -93,7 +100,8 @@ class FolderIndex:
 
     folder: Path
     rows: dict[str, int] = field(default_factory=dict)
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # device, inode, size, mtime
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of the bytes validated
 
     @property
     def total_rows(self) -> int:
@@ -167,16 +175,81 @@ def check_folder(folder: Path) -> FolderIndex:
     ids: dict[str, set[str]] = {name: set() for name in NODE_FILES}  # for reference checks only
     for spec in FILES:
         path = folder / spec.name
-        if not path.is_file():
+        try:
+            stat = os.lstat(path)
+        except FileNotFoundError:
             found.add(spec.name, None, None, None,
                       f"file is missing: create it with the header {','.join(spec.columns)}")
             continue
-        stat = path.stat()
-        index.stamps[spec.name] = (stat.st_size, stat.st_mtime_ns)
-        index.rows[spec.name] = _check_file(path, spec, ids, found)
+        if not _is_regular(spec.name, stat, found):
+            continue
+        index.stamps[spec.name] = _stamp(stat)
+        index.rows[spec.name] = _check_file(path, spec, ids, found, index.digests)
     if found.problems:
         raise ValidationError(folder, found.problems, truncated=found.full)
     return index
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _is_regular(name: str, stat: os.stat_result, found: _Collector) -> bool:
+    """A data file must be the file itself: a link could point at any file the user can read (a password
+    file would be printed as a column name), a FIFO or device would block or never end."""
+    if S_ISLNK(stat.st_mode):
+        found.add(name, None, None, None, "is a symbolic link, which is not followed: copy the file itself into the folder")
+        return False
+    if not S_ISREG(stat.st_mode):
+        found.add(name, None, None, None,
+                  "is not a regular file (a folder, pipe or device): put the CSV file itself in the folder")
+        return False
+    return True
+
+
+class _Hashing(io.RawIOBase):
+    """A raw file that hashes every byte read through it."""
+
+    def __init__(self, raw: io.FileIO) -> None:
+        self.raw, self.sha = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        if n:
+            self.sha.update(memoryview(buffer)[:n])
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+@contextlib.contextmanager
+def open_data_file(path: Path) -> Iterator[tuple[TextIO, "hashlib._Hash"]]:
+    """The file as CSV text, and the SHA-256 of the bytes read so far; refuses a symbolic link or a
+    non-regular file at the moment of opening (O_NOFOLLOW, then fstat on the open file), so a file
+    swapped for a link after the folder was listed is not followed either."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise SupplyGraphError(f"{path} is a symbolic link, which is not followed: copy the file itself "
+                                   "into the folder") from None
+        raise SupplyGraphError(f"{path} cannot be read ({e.strerror}): check that it exists and you may read it") from None
+    raw = io.FileIO(fd, "r", closefd=True)
+    if not S_ISREG(os.fstat(fd).st_mode):
+        raw.close()
+        raise SupplyGraphError(f"{path} is not a regular file (a folder, pipe or device): put the CSV file itself "
+                               "in the folder")
+    hashing = _Hashing(raw)
+    with io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="") as text:
+        yield text, hashing.sha
 
 
 NODE_FILES = (SOURCES.name, ORGANIZATIONS.name, PEOPLE.name)
@@ -211,7 +284,7 @@ def iter_cells(path: Path, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:
 
     Positional (csv.reader, not DictReader): the loader reads every row of every file through this.
     """
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    with open_data_file(path) as (f, _):
         reader = csv.reader(f)
         header = [h.strip() for h in next(reader, [])]
         where = [header.index(c) if c in header else None for c in spec.columns]
@@ -234,7 +307,8 @@ def read_rows(path: Path, spec: FileSpec) -> Iterator[tuple[int, dict[str, str]]
         yield line, dict(zip(spec.columns, cells))
 
 
-def _check_file(path: Path, spec: FileSpec, ids: dict[str, set[str]], found: _Collector) -> int:
+def _check_file(path: Path, spec: FileSpec, ids: dict[str, set[str]], found: _Collector,
+                digests: dict[str, str]) -> int:
     name = spec.name
     rows = 0
     first_problem = len(found.problems)
@@ -242,7 +316,7 @@ def _check_file(path: Path, spec: FileSpec, ids: dict[str, set[str]], found: _Co
     # found by reading the file again (see _report_duplicates).
     id_hashes = array("q")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        with open_data_file(path) as (f, sha):
             reader = csv.reader(f)
             header = next(reader, None)
             if header is None:
@@ -268,6 +342,7 @@ def _check_file(path: Path, spec: FileSpec, ids: dict[str, set[str]], found: _Co
                     id_hashes.append(hash(row_id))
                 if found.full:
                     break
+            digests[name] = sha.hexdigest()
     except UnicodeDecodeError as e:
         found.add(name, None, None, None,
                   f"not UTF-8 text (byte {e.start}: {e.reason}): save it as 'CSV UTF-8' and load again")
@@ -296,7 +371,7 @@ def _report_duplicates(path: Path, name: str, header: list[str], hashes: array, 
     column = header.index("id")
     first_row_of: dict[str, int] = {}
     duplicates: list[Problem] = []
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    with open_data_file(path) as (f, _):
         reader = csv.reader(f)
         next(reader)
         for cells in reader:
@@ -453,10 +528,20 @@ class _RowChecker:
                 problem(index, column, f"required for {kind}")
 
 
-def unchanged_since_check(index: FolderIndex) -> None:
-    """Refuses to write if a file was edited between validation and writing."""
-    for name, stamp in index.stamps.items():
-        stat = (index.folder / name).stat()
-        if (stat.st_size, stat.st_mtime_ns) != stamp:
-            raise SupplyGraphError(f"{index.folder / name} changed while loading: run the load again")
+def verify_unchanged(index: FolderIndex) -> None:
+    """Before the first write: each file still holds the very bytes validated (SHA-256), and is the same
+    file, not one swapped in since."""
+    for name, digest in index.digests.items():
+        path = index.folder / name
+        with open_data_file(path) as (f, sha):
+            while f.buffer.read(1 << 20):  # the bytes, undecoded
+                pass
+            if sha.hexdigest() != digest or _stamp(os.fstat(f.fileno())) != index.stamps[name]:
+                raise SupplyGraphError(f"{path} changed after it was checked; nothing was written: run the load again")
 
+
+def unchanged_since_check(index: FolderIndex) -> None:
+    """Refuses to write if a file was edited or replaced between validation and writing."""
+    for name, stamp in index.stamps.items():
+        if _stamp(os.lstat(index.folder / name)) != stamp:
+            raise SupplyGraphError(f"{index.folder / name} changed while loading: run the load again")

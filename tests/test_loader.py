@@ -334,3 +334,73 @@ def test_an_end_deleted_during_the_load_is_an_error_not_a_silent_gap(conn: Conne
 
     with pytest.raises(SupplyGraphError, match=r"3 of 5 .* were not written.*Run the same load again"):
         load_folder(conn, write_folder(tmp_path), progress=delete_openai_once_nodes_are_written)
+
+
+# File safety: a data folder's files are read as they are, never through a link, and what is
+# written is what was validated.
+def _refused_without_writing(conn: Connection, folder: Path, match: str) -> str:
+    before = fingerprint(conn)
+    with pytest.raises(SupplyGraphError, match=match) as refused:
+        load_folder(conn, folder)
+    assert fingerprint(conn) == before
+    return str(refused.value)
+
+
+def test_a_symlinked_file_is_refused_and_its_target_never_shown(conn: Connection, tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text("hunter2-very-secret\n")
+    for name, target in (("sources.csv", secret), ("people.csv", tmp_path / "missing"),
+                         ("organizations.csv", Path("/etc/passwd"))):
+        folder = write_folder(tmp_path / f"linked-{name}")
+        (folder / name).unlink()
+        (folder / name).symlink_to(target)
+        message = _refused_without_writing(conn, folder, rf"{name}: is a symbolic link, which is not followed")
+        assert "hunter2" not in message and str(target) not in message and "root:x:0" not in message
+
+
+def test_folders_pipes_and_devices_in_place_of_a_file_are_refused(conn: Connection, tmp_path: Path) -> None:
+    import os
+
+    cases = {"people.csv": lambda p: p.mkdir(), "positions.csv": lambda p: os.mkfifo(p)}
+    for name, make in cases.items():
+        folder = write_folder(tmp_path / f"odd-{name}")
+        (folder / name).unlink()
+        make(folder / name)
+        _refused_without_writing(conn, folder, rf"{name}: is not a regular file \(a folder, pipe or device\)")
+
+
+def test_a_file_swapped_after_validation_is_not_written(conn: Connection, tmp_path: Path) -> None:
+    from graph.validate import check_folder
+
+    # A relationship type pasted into a query: the swapped-in file must never reach the write path.
+    hostile = VALID["relationships.csv"].replace(
+        "scale-meta,scale-ai,SUPPLIES,meta", "scale-meta,scale-ai,SUPPLIES]->() DETACH DELETE a //,meta")
+    for swap in ("same size, same time", "rename over it"):
+        load_folder(conn, write_folder(tmp_path / "first"))  # a database that holds the graph already
+        folder = write_folder(tmp_path / swap.replace(" ", "-"))
+        index = check_folder(folder)
+        target = folder / "relationships.csv"
+        stat = target.stat()
+        if swap == "rename over it":
+            (folder / "other.csv").write_text(hostile)
+            (folder / "other.csv").replace(target)
+        else:
+            target.write_text(hostile[:stat.st_size].ljust(stat.st_size))
+        import os
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        before = fingerprint(conn)
+        with pytest.raises(SupplyGraphError, match=r"relationships\.csv changed after it was checked; nothing was "
+                                                   r"written: run the load again"):
+            load_folder(conn, folder, index=index)
+        assert fingerprint(conn) == before
+
+
+def test_only_the_models_types_and_labels_reach_the_query_text() -> None:
+    from graph.load_cypher import node_query, relationship_query
+    from graph.model import RELATIONSHIPS
+
+    for rel_type, label in (("SUPPLIES]->() DETACH DELETE a //", "Organization"), ("SUPPLIES", "Organization) //")):
+        with pytest.raises(SupplyGraphError, match="outside the data model reached the loader's query building"):
+            relationship_query(rel_type, label, RELATIONSHIPS)
+    with pytest.raises(SupplyGraphError, match="outside the data model"):
+        node_query("Evil")
