@@ -11,9 +11,9 @@ from typing import Any, Iterator
 
 import neo4j
 from neo4j import READ_ACCESS, Query, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import DriverError, Neo4jError
 
-from graph.db import Connection
+from graph.db import Connection, translate
 from graph.errors import DatabaseUnavailable, SupplyGraphError
 
 BATCH_SIZE = 5000  # rows (or ids to delete) per write transaction
@@ -21,13 +21,15 @@ BATCH_SIZE = 5000  # rows (or ids to delete) per write transaction
 
 @contextmanager
 def server_errors(conn: Connection, what: str) -> Iterator[None]:
-    """The server's failures during a load, in the load's words: gone (rerun the load) or refused."""
+    """The server's failures during a load, in graph.db's words with the load's advice: gone (rerun the
+    load, which completes the graph) or refused."""
     try:
         yield
-    except ServiceUnavailable as e:
-        raise _went_away(conn) from e
-    except Neo4jError as e:
-        raise SupplyGraphError(f"Neo4j refused {what}: {e.code}: {e.message}") from e
+    except (DriverError, Neo4jError, OSError) as e:
+        error = translate(e, conn.uri)
+        if isinstance(error, DatabaseUnavailable):
+            raise _went_away(conn) from e
+        raise SupplyGraphError(f"Neo4j refused {what}: {error}") from e
 
 
 def _went_away(conn: Connection) -> DatabaseUnavailable:
