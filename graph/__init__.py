@@ -1,3 +1,5 @@
 """supplygraph: a knowledge-graph explorer for the AI supply chain, on Neo4j."""
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("supplygraph")  # pyproject.toml's, as installed

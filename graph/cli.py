@@ -23,9 +23,10 @@ from graph.queries import QUERY_TIMEOUT_S, get_query, load_queries, run_query
 from graph.params import checked_text, json_value
 from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
 from graph.readonly import run_read_only
+from graph.shipped import shipped
 from graph.validate import check_folder
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+SEED_DIR = shipped("seed_data")
 
 
 def handle_errors(command: Callable) -> Callable:
@@ -271,9 +272,6 @@ def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, t
     print_rows(rows, columns, fmt)
 
 
-APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
-
-
 @cli.command("app")
 @click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help="Port of the web app.")
 @click.option("--address", default="127.0.0.1", show_default=True,
@@ -290,14 +288,16 @@ def run_app(port: int, address: str) -> None:
 
     if load_settings().is_local:
         LocalNeo4j().start()
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.headless", "true",
+    # Every setting on the command line (the clone's .streamlit/config.toml says the same), so the app
+    # behaves alike wherever it is started; secrets are read from .streamlit/ in the current folder,
+    # as the CLI reads them.
+    command = [sys.executable, "-m", "streamlit", "run", str(shipped("explorer/app.py")), "--server.headless", "true",
                "--server.port", str(port), "--server.address", address, "--server.enableXsrfProtection", "true",
-               "--server.enableCORS", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+               "--server.enableCORS", "true", "--browser.gatherUsageStats", "false", "--server.runOnSave", "false",
+               "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+               "--client.toolbarMode", "minimal"]
     click.echo(f"supplygraph app on http://{address}:{port} (Ctrl+C stops it)", err=True)
-    # Streamlit replaces this process, so Ctrl+C and signals reach it directly. Run from the project
-    # folder: Streamlit reads .streamlit/ (config, secrets) from the current directory.
-    os.chdir(APP_FILE.parent)
+    # Streamlit replaces this process, so Ctrl+C and signals reach it directly.
     os.execv(sys.executable, command)
 
 

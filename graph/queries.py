@@ -24,8 +24,9 @@ from graph.db import Connection
 from graph.errors import QueryError
 from graph.params import checked_int
 from graph.output import records_to_rows
+from graph.shipped import shipped
 
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+CYPHER_DIR = shipped("cypher")
 PARAM_TYPES = ("string", "int", "float", "date", "bool")
 HEADER_LINE = re.compile(r"//\s*(name|description|param|returns|example):\s*(.*)")
 PARAM_SPEC = re.compile(

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from graph.db import Connection
 from graph.load_server import server_errors
+from graph.shipped import shipped
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "cypher" / "schema" / "schema.cypher"
+SCHEMA_FILE = shipped("cypher") / "schema" / "schema.cypher"
 
 
 def schema_statements(path: Path = SCHEMA_FILE) -> list[str]:
