@@ -76,8 +76,8 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
         for row in rows:
             table.add_row(*(cell_text(row.get(c)) for c in columns))
         Console(width=max(120, Console().width)).print(table)
-        if count:
-            click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
+        if count:  # part of the table a person reads; stderr stays for what went wrong
+            click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
 
 
 def open_connection() -> Connection:
@@ -178,6 +178,8 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
     finally:
         conn.close()
     print_rows(result.rows, result.columns, fmt)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if result.truncated:
         click.echo(f"note: only the first {result.row_cap} rows are shown; raise --row-cap or add a LIMIT", err=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
@@ -39,6 +40,12 @@ STOPPED_MESSAGE = ("the query was stopped by the server before it finished (term
                    "or the server is shutting down); run it again")
 # Failures of the connection rather than of the query: the server stopped, or a cluster changed leader.
 CONNECTION_ERRORS = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionAcquisitionTimeoutError)
+
+# The driver logs every notification the server sends at WARNING, and with no logging set up Python
+# prints those on stderr, with the query text. The server sends none (connect() turns them off) except
+# where supplygraph asks for them, and then says them in its own words (graph.readonly).
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+logging.getLogger("neo4j.notifications").propagate = False
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,9 @@ def connect(settings: Settings | None = None, start_local: bool = True) -> Conne
         uri, auth = local.uri, (USERNAME, local.password())
     else:
         uri, auth = settings.uri, (settings.username, settings.password or "")
-    driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+    # No notifications ("property does not exist", deprecations): the stored queries and loads are ours,
+    # and a notice about them helps nobody who runs them. The console asks for the ones about typed Cypher.
+    driver = neo4j.GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
     try:
         with driver_errors(uri):
             try:

@@ -14,10 +14,11 @@ the server's parser (which then never answers).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from neo4j import READ_ACCESS, Query, unit_of_work
+from neo4j import READ_ACCESS, NotificationDisabledClassification, Query, ResultSummary, unit_of_work
 from neo4j.exceptions import ClientError
 
 from graph.cypher_lexer import namespaced_calls, shape
@@ -85,14 +86,35 @@ REFUSED_OPERATORS = {
     "AdministrationCommand": "it is an administration command",
 }
 KINDS = {"w": "it writes to the graph", "rw": "it writes to the graph", "s": "it changes the schema"}
+# The server's notices worth telling someone who typed a query (a misspelt name gives no rows and no
+# error), by GQLSTATUS, in our words; the name is the server's first `quoted` one.
+UNKNOWN_NAME_NOTES = {
+    "01N50": "no node in the graph has the label {name} (check its spelling)",
+    "01N51": "no relationship in the graph has the type {name} (check its spelling)",
+    "01N52": "no node or relationship in the graph has the property {name} (check its spelling)",
+}
+QUOTED_NAME = re.compile(r"`((?:[^`]|``)+)`")
+ONLY_UNKNOWN_NAMES = [c for c in NotificationDisabledClassification
+                      if c is not NotificationDisabledClassification.UNRECOGNIZED]
 
 
 @dataclass(frozen=True)
 class ReadOnlyResult:
+    """The rows of a checked query; `notes` are the server's notices about it, in our words."""
+
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool
     row_cap: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query found to be a pure read: the statement to run, and what the server noticed planning it."""
+
+    statement: str
+    notes: tuple[str, ...]
 
 
 def _refuse(reason: str) -> QueryError:
@@ -118,11 +140,15 @@ def single_statement(text: str) -> str:
     return found.statements[0].strip()
 
 
-def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None) -> str:
-    """Returns the query (one statement) if the server plans it as a pure read of our database, else raises."""
+def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None) -> CheckedQuery:
+    """The query (one statement) if the server plans it as a pure read of our database, with the server's
+    notices of names the graph lacks; else raises."""
     statement = single_statement(text)
+    # The connection asks for no notifications (graph.db.connect); this plan asks for those of unknown names.
     with driver_errors(conn.uri, TIMEOUT_S), \
-            conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS) as session:
+            conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS,
+                                notifications_min_severity="WARNING",
+                                notifications_disabled_classifications=ONLY_UNKNOWN_NAMES) as session:
         try:
             summary = session.run(Query("EXPLAIN " + statement, timeout=TIMEOUT_S), dict(params or {})).consume()
         except ClientError as e:
@@ -140,7 +166,19 @@ def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | Non
     for operator, _, _ in operators:
         if operator.split("(", 1)[0] not in READ_OPERATORS:
             raise _refuse(f"its plan holds the operator {operator}, which is not on the list of read operators")
-    return statement
+    return CheckedQuery(statement, unknown_name_notes(summary))
+
+
+def unknown_name_notes(summary: ResultSummary) -> tuple[str, ...]:
+    """The summary's notices of labels, types and properties the graph does not have, in our words."""
+    notes: dict[str, None] = {}  # once each (the server may say one twice), in the order of the query's text
+    statuses = sorted(summary.gql_status_objects, key=lambda s: s.position.offset if s.position else -1)
+    for status in statuses:
+        template = UNKNOWN_NAME_NOTES.get(status.gql_status)
+        quoted = QUOTED_NAME.search(status.status_description or "")
+        if status.is_notification and template and quoted:
+            notes[template.format(name=quoted.group(1))] = None
+    return tuple(notes)
 
 
 def _operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
@@ -180,12 +218,12 @@ def _check_calls(operator: str, details: str) -> None:
 def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None,
                   timeout: float = TIMEOUT_S, row_cap: int = ROW_CAP) -> ReadOnlyResult:
     """Checks, then runs a query in a READ transaction; at most row_cap rows come back."""
-    statement = check_read_only(conn, text, params)
+    checked = check_read_only(conn, text, params)
 
     @unit_of_work(timeout=timeout)
     def work(tx) -> tuple[list[str], list[Any]]:
         with final_errors_not_retried(conn.uri, timeout):
-            result = tx.run(statement, dict(params or {}))
+            result = tx.run(checked.statement, dict(params or {}))
             records = result.fetch(row_cap + 1)
             result.consume()
             return list(result.keys()), records
@@ -193,4 +231,4 @@ def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None 
     with driver_errors(conn.uri, timeout), conn.driver.session(database=conn.database) as session:
         columns, records = session.execute_read(work)
     truncated = len(records) > row_cap
-    return ReadOnlyResult(columns, records_to_rows(records[:row_cap]), truncated, row_cap)
+    return ReadOnlyResult(columns, records_to_rows(records[:row_cap]), truncated, row_cap, checked.notes)

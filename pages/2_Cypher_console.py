@@ -22,6 +22,8 @@ if "console_result" not in st.session_state:
 ran, result = st.session_state["console_result"]
 if ran != text:
     st.caption("The results below are of the query as it was when you pressed Run.")
+for note in result.notes:
+    st.info(ui.md(f"Note: {note}."))
 if result.truncated:
     st.warning(f"Showing the first {result.row_cap:,} rows: add a LIMIT or narrow the query to see the rest.")
 st.caption(f"{len(result.rows):,} row{'s' if len(result.rows) != 1 else ''}")

@@ -206,6 +206,14 @@ def test_console_reads_table_and_network(app_env) -> None:
     assert at.error and not at.exception
 
 
+def test_console_notes_names_the_graph_lacks(app_env) -> None:
+    at = run_page("pages/2_Cypher_console.py")
+    at.text_area(key="cypher").input("MATCH (o:Organisation) RETURN o.name").run()
+    at.button(key="run_cypher").click().run()
+    assert not at.exception and not at.error
+    assert "Note: no node in the graph has the label Organisation (check its spelling)." in texts(at.info)
+
+
 # --------------------------------------------------------------------------------------------------
 # Timeline
 

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -308,3 +310,38 @@ def test_timeline(seeded: Connection) -> None:
     whole = run(seeded, "timeline", as_of=dt.date(2025, 12, 31), limit=100000)
     assert len(whole) > len(rows) and all(r["date"] <= "2025-12-31" for r in whole)
     assert not [r for r in whole if r["type"] == "SOURCED_FROM"]
+
+
+def cli_params(query: StoredQuery) -> list[str]:
+    """The query's examples as `-p NAME VALUE` arguments (JSON for booleans, ISO for dates)."""
+    return [arg for name, value in example_params(query).items()
+            for arg in ("-p", name, json.dumps(value) if isinstance(value, bool) else str(value))]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_a_stored_query_on_the_seed_prints_nothing_on_stderr(path: Path, seeded: Connection,
+                                                             neo4j_env: dict[str, str]) -> None:
+    """Only what was asked for: no Neo4j notices (which the driver would log on stderr with the query's
+    text), no counts; the table and its row count are on stdout."""
+    query = parse_query_file(path)
+    result = CliRunner().invoke(cli, ["query", query.name, *cli_params(query)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert re.search(r"^\d+ rows?$", result.stdout, re.M)
+
+
+def test_the_cli_process_prints_nothing_on_stderr(seeded: Connection, neo4j_env: dict[str, str]) -> None:
+    """The same through a real `python -m graph` process (logging's last-resort handler writes to the
+    process's stderr), and a typed query naming what the graph lacks gets a note in our words instead."""
+    query = load_queries()["indirect_links"]
+    stored = subprocess.run([sys.executable, "-m", "graph", "query", query.name, *cli_params(query)],
+                            capture_output=True, text=True, timeout=120)
+    assert (stored.returncode, stored.stderr) == (0, "")
+    typed = subprocess.run([sys.executable, "-m", "graph", "cypher", "MATCH (n:Labb)-[:SUPPLY]->() RETURN n.nam"],
+                           capture_output=True, text=True, timeout=120)
+    assert typed.returncode == 0 and typed.stdout.rstrip().endswith("0 rows")
+    assert typed.stderr.splitlines() == [
+        "note: no node in the graph has the label Labb (check its spelling)",  # in the order of the text
+        "note: no relationship in the graph has the type SUPPLY (check its spelling)",
+        "note: no node or relationship in the graph has the property nam (check its spelling)",
+    ]
