@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from graph import explore, ui
+from graph import explore, ui, view_settings
 
 ui.page_setup("Network")
 st.title("The AI supply chain, as a network")
@@ -15,7 +15,7 @@ conn = ui.connection()
 
 with st.sidebar:
     entity_id = ui.entity_picker(conn, "search", "entity", explore.DEFAULT_FOCUS)
-    hops = st.slider("Hops out", 1, explore.MAX_HOPS, 1, key="hops")
+    hops = st.slider("Hops out", 1, view_settings.MAX_HOPS, 1, key="hops")
     today = dt.date.today()
     first, last = ui.ask(conn, explore.date_range)
     as_of = st.slider("As of", min_value=dt.date((first or today).year, 1, 1), max_value=max(today, last or today),
@@ -25,7 +25,7 @@ with st.sidebar:
     types = st.multiselect("Relationship types", explore.TYPE_CHOICES, default=explore.TYPE_CHOICES, key="types")
     statuses = st.multiselect("Statuses", explore.STATUS_CHOICES, default=explore.STATUS_CHOICES, key="statuses")
     limit = st.number_input("At most this many relationships", min_value=10, max_value=5000,
-                            value=explore.DEFAULT_LIMIT, step=50, key="limit")
+                            value=view_settings.DEFAULT_LIMIT, step=50, key="limit")
 
 focus = ui.ask(conn, explore.entity, entity_id)
 if focus is None:

@@ -18,13 +18,16 @@ from graph.db import Connection, connect
 from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
-from graph.local_neo4j import LocalNeo4j, neo4j_version
+from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
 from graph.queries import QUERY_TIMEOUT_S, get_query, load_queries, run_query
 from graph.params import checked_text, json_value
 from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
-from graph.readonly import run_read_only
+from graph.readonly import ROW_CAP, run_read_only
+from graph.readonly import TIMEOUT_S as READ_ONLY_TIMEOUT_S
 from graph.shipped import shipped
+from graph.snapshot import HEIGHT, WIDTH
 from graph.validate import check_folder
+from graph.view_settings import DEFAULT_LIMIT, MAX_HOPS
 
 SEED_DIR = shipped("seed_data")
 
@@ -90,12 +93,24 @@ def cli() -> None:
     """supplygraph: explore the AI supply chain as a Neo4j graph.
 
     With no NEO4J_URI set, commands use the managed local Neo4j and start it on demand.
+
+    \b
+    Examples:
+      supplygraph load
+      supplygraph query indirect_links -p org_id openai -p as_of 2025-06-15
+      supplygraph app
     """
 
 
 @cli.group()
 def db() -> None:
-    """Manage the local Neo4j (a real Neo4j kernel, Bolt on 127.0.0.1)."""
+    """Manage the local Neo4j (a real Neo4j kernel, Bolt on 127.0.0.1).
+
+    \b
+    Examples:
+      supplygraph db start
+      supplygraph db status && echo up
+    """
 
 
 @db.command()
@@ -103,7 +118,9 @@ def db() -> None:
 def start() -> None:
     """Start the local Neo4j, or do nothing if it runs; wait until it answers.
 
-    Example: supplygraph db start
+    \b
+    Example:
+      supplygraph db start
     """
     local = LocalNeo4j()
     was_running = local.pid() is not None
@@ -116,7 +133,9 @@ def start() -> None:
 def build() -> None:
     """Fetch the pinned Neo4j kernel with Maven and build the launcher (start does this too).
 
-    Example: supplygraph db build
+    \b
+    Example:
+      supplygraph db build
     """
     local = LocalNeo4j()
     command = local.build()
@@ -128,7 +147,9 @@ def build() -> None:
 def stop() -> None:
     """Stop the local Neo4j cleanly (data flushed, store lock released).
 
-    Example: supplygraph db stop
+    \b
+    Example:
+      supplygraph db stop
     """
     click.echo("Neo4j stopped" if LocalNeo4j().stop() else "Neo4j was not running")
 
@@ -138,7 +159,9 @@ def stop() -> None:
 def status() -> None:
     """Exit 0 only when the local Neo4j answers a query.
 
-    Example: supplygraph db status && echo up
+    \b
+    Example:
+      supplygraph db status && echo up
     """
     state = LocalNeo4j().status()
     click.echo(state.message)
@@ -146,11 +169,13 @@ def status() -> None:
 
 
 @db.command()
-@click.option("-n", "--lines", default=50, show_default=True, help="How many lines of each log.")
+@click.option("-n", "--lines", default=LOG_LINES, show_default=True, help="How many lines of each log.")
 def logs(lines: int) -> None:
     """Print the end of the local Neo4j's logs.
 
-    Example: supplygraph db logs -n 100
+    \b
+    Example:
+      supplygraph db logs -n 100
     """
     click.echo(LocalNeo4j().log_tail(lines))
 
@@ -159,8 +184,9 @@ def logs(lines: int) -> None:
 @click.argument("query")
 @params_option
 @format_option
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds before the server ends the query.")
-@click.option("--row-cap", default=10000, show_default=True, help="At most this many rows are returned.")
+@click.option("--timeout", default=READ_ONLY_TIMEOUT_S, show_default=True,
+              help="Seconds before the server ends the query.")
+@click.option("--row-cap", default=ROW_CAP, show_default=True, help="At most this many rows are returned.")
 @handle_errors
 def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float, row_cap: int) -> None:
     """Run a read-only Cypher QUERY ('-' reads it from stdin) in a READ transaction.
@@ -168,7 +194,9 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
     Anything but a pure read is refused before it runs: writes, schema and admin commands,
     LOAD CSV, procedures not on the allow-list, several statements at once.
 
-    Example: supplygraph cypher 'MATCH (o:Organization) RETURN o.name LIMIT 5' --format json
+    \b
+    Example:
+      supplygraph cypher 'MATCH (o:Organization) RETURN o.name LIMIT 5' --format json
     """
     text = read_text_argument(query)
     values = {key: json_value(key, value) for key, value in params}
@@ -193,7 +221,9 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
 def generate(out_dir: str, relationships: int, seed: int) -> None:
     """Write a synthetic data folder (made-up organizations, a few hubs) to OUT_DIR.
 
-    Example: supplygraph generate /tmp/synthetic --relationships 100000 --seed 1
+    \b
+    Example:
+      supplygraph generate /tmp/synthetic --relationships 100000 --seed 1
     """
     for name, rows in generate_folder(Path(out_dir), relationships, seed).items():
         click.echo(f"{name}: {rows} rows")
@@ -211,7 +241,9 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
     Nothing is written if any row is invalid: every problem is listed with its file, row,
     column and value. Loading the same folder again changes nothing.
 
-    Example: supplygraph load seed_data --replace
+    \b
+    Example:
+      supplygraph load seed_data --replace
     """
     index = check_folder(folder)
     click.echo(f"{folder}: {index.total_rows} rows valid "
@@ -242,7 +274,9 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
 def list_queries(fmt: str) -> None:
     """List the stored queries in cypher/ with their descriptions and parameters.
 
-    Example: supplygraph queries
+    \b
+    Example:
+      supplygraph queries
     """
     rows = [{"name": q.name, "description": q.description,
              "parameters": ", ".join(f"{p.name} {p.type}" + (" (required)" if p.required else f" = {p.default}")
@@ -260,7 +294,9 @@ def list_queries(fmt: str) -> None:
 def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float) -> None:
     """Run the stored query NAME with -p parameters (see `supplygraph queries`).
 
-    Example: supplygraph query indirect_links -p org_id openai -p as_of 2025-06-15
+    \b
+    Example:
+      supplygraph query indirect_links -p org_id openai -p as_of 2025-06-15
     """
     query = get_query(name)
     conn = open_connection()
@@ -284,7 +320,9 @@ def run_app(port: int, address: str) -> None:
 
     With no NEO4J_URI set, the local Neo4j is started first. Stop the app with Ctrl+C.
 
-    Example: supplygraph app --port 8502
+    \b
+    Example:
+      supplygraph app --port 8502
     """
     import os
 
@@ -307,13 +345,13 @@ def run_app(port: int, address: str) -> None:
 @click.argument("entity_id")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PNG file to write.")
-@click.option("--hops", default=1, show_default=True, type=click.IntRange(1, 3), help="How far out to go.")
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(1, MAX_HOPS), help="How far out to go.")
 @click.option("--as-of", "as_of", default=None, help="The date to draw the graph as of (YYYY-MM-DD); default today.")
 @click.option("--title", default=None, help="The picture's title; default '<name>: N-hop neighbourhood'.")
-@click.option("--limit", default=300, show_default=True, type=click.IntRange(1, 100000),
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(1, 100000),
               help="At most this many relationships.")
-@click.option("--width", default=1600, show_default=True, type=click.IntRange(200, 8000), help="Width in pixels.")
-@click.option("--height", default=1000, show_default=True, type=click.IntRange(200, 8000), help="Height in pixels.")
+@click.option("--width", default=WIDTH, show_default=True, type=click.IntRange(200, 8000), help="Width in pixels.")
+@click.option("--height", default=HEIGHT, show_default=True, type=click.IntRange(200, 8000), help="Height in pixels.")
 @handle_errors
 def snapshot_command(entity_id: str, out: Path, hops: int, as_of: str | None, title: str | None, limit: int,
                      width: int, height: int) -> None:
@@ -322,7 +360,9 @@ def snapshot_command(entity_id: str, out: Path, hops: int, as_of: str | None, ti
     The picture is the app's network view: title, as-of date, legend and sources footnote. The same
     graph and options give the same PNG bytes.
 
-    Example: supplygraph snapshot scale-ai --out scale-ai.png --hops 1 --as-of 2025-07-01
+    \b
+    Example:
+      supplygraph snapshot scale-ai --out scale-ai.png --hops 1 --as-of 2025-07-01
     """
     import datetime as dt
 

@@ -20,12 +20,11 @@ from graph.model import POSITION_TYPE, RELATIONSHIP_TYPES, ROLE_LABELS, STATUSES
 from graph.output import cell_text
 from graph.queries import CYPHER_DIR, StoredQuery, get_query, load_queries, run_query
 from graph.validate import parse_date
+from graph.view_settings import DEFAULT_LIMIT
 from graph import drawing, network
 
 APP_QUERIES = CYPHER_DIR / "app"
 DEFAULT_FOCUS = "scale-ai"
-MAX_HOPS = 3
-DEFAULT_LIMIT = 300
 ROLE_CHOICES = (*ROLE_LABELS.values(), "Person")
 TYPE_CHOICES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 STATUS_CHOICES = STATUSES

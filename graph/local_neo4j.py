@@ -41,6 +41,7 @@ SERVER_PROCEDURES = (
     "db.schema.nodeTypeProperties", "db.schema.relTypeProperties", "db.index.fulltext.queryNodes",
     "db.index.fulltext.queryRelationships", "db.awaitIndexes", "db.index.fulltext.awaitEventuallyConsistentIndexRefresh",
 )
+LOG_LINES = 50  # of each log, by default
 
 
 @dataclass(frozen=True)
@@ -345,7 +346,7 @@ class LocalNeo4j:
         self.pid_file.unlink(missing_ok=True)
         return True
 
-    def log_tail(self, lines: int = 50) -> str:
+    def log_tail(self, lines: int = LOG_LINES) -> str:
         parts = []
         for path in (self.log_file, self.debug_log):
             if path.exists():

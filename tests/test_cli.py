@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+import itertools
 import json
 import subprocess
 import sys
 
+import click
+import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
@@ -80,3 +84,29 @@ def test_a_query_that_is_not_utf8_gets_a_clear_error(neo4j_env, conn) -> None:
 def test_json_output_is_valid_for_nan(neo4j_env, conn) -> None:
     result = run("cypher", "RETURN 0.0 / 0.0 AS nan, 1 AS one", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == [{"nan": None, "one": 1}]
+
+
+def commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    """Every command of the CLI, groups included, with the words that call it."""
+    found = [(path, group)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += commands(command, (*path, name))
+        else:
+            found.append(((*path, name), command))
+    return found
+
+
+@pytest.mark.parametrize("path, command", commands(), ids=[" ".join(p) or "supplygraph" for p, _ in commands()])
+def test_every_help_has_an_example_kept_as_written(path: tuple[str, ...], command: click.Command) -> None:
+    """Like sqlite-utils: each command's --help (its docstring) shows how to call it. Examples are a `\\b`
+    paragraph, so click does not rewrap them (which split `-p as_of` from its value)."""
+    result = CliRunner().invoke(cli, [*path, "--help"], terminal_width=60)  # narrower than the examples
+    assert result.exit_code == 0, result.output
+    written = inspect.cleandoc(command.help or "").splitlines()
+    heading = next((i for i, line in enumerate(written) if line in ("Example:", "Examples:")), None)
+    assert heading is not None and written[heading - 1] == "\b", f"{' '.join(path)}: no \\b Example(s): paragraph"
+    examples = [line.strip() for line in itertools.takewhile(str.strip, written[heading + 1:])]
+    assert examples and all(e.startswith(" ".join(("supplygraph", *path))) for e in examples), examples
+    shown = [line.strip() for line in result.stdout.splitlines()]
+    assert [e for e in examples if e not in shown] == []  # each on one line, as written
