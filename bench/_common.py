@@ -127,13 +127,14 @@ def machine_block(info: dict[str, str]) -> str:
 
 
 def command_line() -> str:
-    """The command that ran this script, as typed from the project root."""
+    """The command that ran this script, as typed from the project root (wherever the clone is: the
+    docs it goes into are read by people whose checkout is elsewhere)."""
     script = Path(sys.argv[0]).resolve()
     try:
         script_text = str(script.relative_to(ROOT))
     except ValueError:
         script_text = str(script)
-    return shlex.join([f"{ROOT}/.venv/bin/python", script_text, *sys.argv[1:]])
+    return shlex.join([".venv/bin/python", script_text, *sys.argv[1:]])
 
 
 NOTES = "### Notes"

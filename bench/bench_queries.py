@@ -164,7 +164,7 @@ def main() -> None:
 
 def write_results(args: argparse.Namespace, info: dict[str, str], rows: list[list[str]]) -> None:
     body = (
-        f"Command: `{command_line()}`\n\n" + machine_block(info) + "\n"
+        f"Command (from the project root): `{command_line()}`\n\n" + machine_block(info) + "\n"
         f"Each query ran up to {args.runs} times per size (after 2 warm-up runs; a query stops after "
         f"{BUDGET_S:.0f} s of runs, with at least 5) with parameters drawn from the "
         "generated data (a different entity each run, `as_of` 2024-06-15). \"one entity\" gives the query's "

@@ -185,7 +185,7 @@ nodes took about 80 s to settle in headless Chromium, and 1,000 nodes never sett
 
 How it was run:
 
-- Command: `{c.command_line()}`
+- Command (from the project root): `{c.command_line()}`
 {c.machine_block(info)}"""
 
 

@@ -117,7 +117,7 @@ def main() -> None:
                              f"{result['p99']:.1f}", str(result["errors"])])
                 notes += [f"- {label}: {e}" for e in result["error_examples"]]
     body = (
-        f"Command: `{command_line()}`\n\n" + machine_block(info) + "\n"
+        f"Command (from the project root): `{command_line()}`\n\n" + machine_block(info) + "\n"
         f"{args.clients} client processes, each with its own driver, ran randomly chosen stored queries with "
         "random parameters (single-entity forms) back to back against a local Neo4j on 127.0.0.1. "
         "Goal: zero errors.\n\n"

@@ -236,7 +236,7 @@ def generate(out_dir: str, relationships: int, seed: int) -> None:
 @click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Rows per write transaction.")
 @handle_errors
 def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
-    """Validate a data FOLDER (default: seed_data/) and write it into Neo4j.
+    """Validate a data FOLDER (default: the seed data supplygraph ships, seed_data/) and write it into Neo4j.
 
     Nothing is written if any row is invalid: every problem is listed with its file, row,
     column and value. Loading the same folder again changes nothing.

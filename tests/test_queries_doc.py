@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.queries import CYPHER_DIR, load_queries
+from graph.queries import load_queries
 
-DOC = (CYPHER_DIR.parent / "docs" / "queries.md").read_text(encoding="utf-8")
+from conftest import ROOT
+
+DOC = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(load_queries()))
