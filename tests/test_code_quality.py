@@ -24,7 +24,8 @@ def test_pyflakes_finds_nothing() -> None:
 # changes_between and timeline (one way out: the loader stores it on each relationship), and the three
 # hops of indirect_links (being rewritten for issue 12). Any other pair fails.
 BLOCK_LINES = 6
-KNOWN_CYPHER_REPEATS = {("changes_between.cypher", "timeline.cypher"), ("indirect_links.cypher", "indirect_links.cypher")}
+KNOWN_CYPHER_REPEATS = {("changes_between.cypher", "timeline.cypher"),
+                        ("indirect_links.cypher", "indirect_links.cypher")}
 
 
 def cypher_repeats(folder: Path, size: int = BLOCK_LINES) -> set[tuple[str, str]]:

@@ -12,7 +12,8 @@ from conftest import ROOT
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 # An absolute path into one of the project's folders (/home/me/supplygraph/.venv/bin/python ...): a
 # newcomer's clone is elsewhere. URLs (://host/docs/) are not paths.
-CHECKOUT_PATH = re.compile(r"(?<![\w.~:/-])/(?:[\w.-]+/)+(?:\.venv|bench|graph|cypher|seed_data|docs|tests|scripts|pages)/")
+CHECKOUT_PATH = re.compile(r"(?<![\w.~:/-])/(?:[\w.-]+/)+"
+                           r"(?:\.venv|bench|graph|cypher|seed_data|docs|tests|scripts|pages)/")
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))

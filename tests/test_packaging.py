@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from graph.db import Connection
+from graph.local_neo4j import LocalNeo4j, neo4j_version
 from graph.queries import load_queries
 
 from conftest import ROOT
@@ -88,7 +89,8 @@ def test_the_wheel_holds_the_trees_files(wheel: Path) -> None:
     assert shipped["graph/explorer/app.py"] == (ROOT / "app.py").read_bytes()
 
 
-def test_installed_supplygraph_runs_outside_the_clone(venv: Path, outside: dict, conn: Connection) -> None:
+def test_installed_supplygraph_runs_outside_the_clone(venv: Path, outside: dict, conn: Connection,
+                                                     server: LocalNeo4j) -> None:
     supplygraph = str(venv / "bin" / "supplygraph")
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     shown = subprocess.run([supplygraph, "--version"], **outside)
@@ -99,6 +101,12 @@ def test_installed_supplygraph_runs_outside_the_clone(venv: Path, outside: dict,
                             "print(graph.__file__); print(s.shipped('seed_data'))"], **outside)
     assert where.returncode == 0, where.stderr
     assert all(Path(line).resolve().is_relative_to(venv.resolve()) for line in where.stdout.split())
+
+    # The managed Neo4j from the package's own server sources (the pom names the version): the test's server.
+    local = {"SUPPLYGRAPH_HOME": str(server.home), "SUPPLYGRAPH_BOLT_PORT": str(server.port),
+             "SUPPLYGRAPH_CACHE": str(server.settings.cache)}
+    status = subprocess.run([supplygraph, "db", "status"], **{**outside, "env": {**outside["env"], **local}})
+    assert status.returncode == 0 and status.stdout.startswith(f"Neo4j {neo4j_version()} is running"), status
 
     listed = subprocess.run([supplygraph, "queries", "--format", "json"], **outside)
     assert listed.returncode == 0, listed.stderr
@@ -116,6 +124,9 @@ from graph.shipped import shipped
 at = AppTest.from_file(str(shipped("explorer/app.py")), default_timeout=60).run()
 assert not at.exception, at.exception
 print(at.title[0].value)
-print(len(at.get("iframe")))"""], **outside)
+print(len(at.get("iframe")))
+at.switch_page("pages/1_Query_gallery.py").run()  # the pages ship beside the app
+assert not at.exception, at.exception
+print(at.title[0].value)"""], **outside)
     assert app.returncode == 0, app.stderr
-    assert app.stdout.split("\n")[:2] == ["The AI supply chain, as a network", "1"]
+    assert app.stdout.split("\n")[:3] == ["The AI supply chain, as a network", "1", "Query gallery"]
