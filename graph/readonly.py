@@ -14,6 +14,7 @@ the server's parser (which then never answers).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
@@ -121,8 +122,13 @@ def _refuse(reason: str) -> QueryError:
     return QueryError(f"Refused: {reason}. Only read queries run here; the database was not changed.")
 
 
+@functools.lru_cache(maxsize=512)
 def single_statement(text: str) -> str:
-    """The one statement of a typed query (a trailing ';' dropped), checked for size and nesting."""
+    """The one statement of a typed query (a trailing ';' dropped), checked for size and nesting.
+
+    Cached by text (a pure function of it): the app and a console user run the same texts again, and a
+    stored query pasted in is 2 to 19 KB of text to read.
+    """
     if len(text) > MAX_QUERY_CHARS:
         raise _refuse(f"the query is {len(text):,} characters long and at most {MAX_QUERY_CHARS:,} run here; "
                       "shorten it (pass long lists as parameters)")
@@ -140,17 +146,22 @@ def single_statement(text: str) -> str:
     return found.statements[0].strip()
 
 
-def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None) -> CheckedQuery:
+def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None,
+                    timeout: float = TIMEOUT_S) -> CheckedQuery:
     """The query (one statement) if the server plans it as a pure read of our database, with the server's
-    notices of names the graph lacks; else raises."""
+    notices of names the graph lacks; else raises.
+
+    Planning gets the query's own timeout: a query the server has not seen is planned twice, once for
+    EXPLAIN and once to run (the server caches the two apart), and a large one can take seconds.
+    """
     statement = single_statement(text)
     # The connection asks for no notifications (graph.db.connect); this plan asks for those of unknown names.
-    with driver_errors(conn.uri, TIMEOUT_S), \
+    with driver_errors(conn.uri, timeout), \
             conn.driver.session(database=conn.database, default_access_mode=READ_ACCESS,
                                 notifications_min_severity="WARNING",
                                 notifications_disabled_classifications=ONLY_UNKNOWN_NAMES) as session:
         try:
-            summary = session.run(Query("EXPLAIN " + statement, timeout=TIMEOUT_S), dict(params or {})).consume()
+            summary = session.run(Query("EXPLAIN " + statement, timeout=timeout), dict(params or {})).consume()
         except ClientError as e:
             if timed_out(e) or "SyntaxError" in (e.code or ""):
                 raise  # in driver_errors' words
@@ -195,9 +206,15 @@ def _operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
         stack.extend(reversed(node.get("children") or []))
 
 
+@functools.lru_cache(maxsize=8192)
 def _check_calls(operator: str, details: str) -> None:
     """Refuses the operators we can name (LOAD CSV, SHOW, TERMINATE, administration) and procedures and
-    functions off the allow-lists, by the names the plan gives."""
+    functions off the allow-lists, by the names the plan gives.
+
+    Cached: the server caches plans, so the same query brings the same operators and details again, and
+    reading a large plan's expressions is most of the walk's cost (only passing ones are cached: a
+    refusal raises).
+    """
     base = operator.split("(", 1)[0]
     if base in REFUSED_OPERATORS:
         raise _refuse(REFUSED_OPERATORS[base])
@@ -218,7 +235,7 @@ def _check_calls(operator: str, details: str) -> None:
 def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None = None,
                   timeout: float = TIMEOUT_S, row_cap: int = ROW_CAP) -> ReadOnlyResult:
     """Checks, then runs a query in a READ transaction; at most row_cap rows come back."""
-    checked = check_read_only(conn, text, params)
+    checked = check_read_only(conn, text, params, timeout)
 
     @unit_of_work(timeout=timeout)
     def work(tx) -> tuple[list[str], list[Any]]:
