@@ -345,3 +345,13 @@ def test_the_cli_process_prints_nothing_on_stderr(seeded: Connection, neo4j_env:
         "note: no relationship in the graph has the type SUPPLY (check its spelling)",
         "note: no node or relationship in the graph has the property nam (check its spelling)",
     ]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES + sorted((CYPHER_DIR / "app").glob("*.cypher")), ids=lambda p: p.stem)
+def test_every_stored_query_passes_the_console_guard(seeded: Connection, path: Path) -> None:
+    # The console's allow-list of read operators is wide enough for every query this project writes:
+    # a person can paste any stored query (or the app's) into the console and run it.
+    from graph.readonly import check_read_only
+
+    query = parse_query_file(path)
+    check_read_only(seeded, query.text, example_params(query))
