@@ -77,7 +77,7 @@ def main() -> None:
     g50, g95 = quantiles(guard)
     c50, c95 = quantiles(cold)
     l50, l95 = quantiles(lexer)
-    body = (f"Command: `{command_line()}`\n\n" + machine_block(info) + "\n"
+    body = (f"Command (from the project root): `{command_line()}`\n\n" + machine_block(info) + "\n"
             f"{len(cases)} queries ({len(cases) - len(TYPED)} stored, {len(TYPED)} typed), {args.rounds} rounds "
             f"after a warm-up round, {len(guard)} checks in all, on the seed.\n\n"
             + table(["what", "p50 ms", "p95 ms"], [["whole guard (lexer, EXPLAIN round trip, plan walk), "
