@@ -19,7 +19,9 @@ from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
 from graph.loader import BATCH_SIZE, load_folder
 from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
-from graph.queries import QUERY_TIMEOUT_S, get_query, load_queries, run_query
+from graph.derive import DeriveSummary, staleness
+from graph.derive import derive as derive_facts
+from graph.queries import QUERY_TIMEOUT_S, StoredQuery, get_query, load_queries, run_query
 from graph.params import checked_text, json_value
 from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
 from graph.readonly import ROW_CAP, run_read_only
@@ -266,6 +268,67 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
     click.echo("graph unchanged" if not summary.changed else
                f"{summary.total('created')} created, {summary.total('updated')} updated, "
                f"{summary.total('deleted')} deleted", err=True)
+    if summary.derived:
+        echo_derived(summary.derived)
+
+
+def echo_derived(summary: DeriveSummary) -> None:
+    click.echo(f"derived facts: {summary.changed} changed ("
+               + ", ".join(f"{label} +{summary.created[label]} -{summary.died[label]}" for label in summary.created)
+               + f") in {summary.seconds:.1f} s", err=True)
+
+
+def warn_if_stale(conn: Connection, query: StoredQuery) -> None:
+    if query.reads_derived and (warning := staleness(conn)):
+        click.echo(f"Warning: {warning}", err=True)
+
+
+@cli.command()
+@handle_errors
+def derive() -> None:
+    """Recompute the derived facts (families, ownership, exposures) from the graph.
+
+    Every load does this; run it after changing the database by hand (the queries that read
+    derived facts warn until you do). What is unchanged is not rewritten.
+
+    Example: supplygraph derive
+    """
+    conn = open_connection()
+    try:
+        summary = derive_facts(conn, phase=lambda words: click.echo(f"{words} ...", err=True))
+    finally:
+        conn.close()
+    echo_derived(summary)
+
+
+@cli.command()
+@click.option("--since", "since", required=True, help="First day of the window (YYYY-MM-DD).")
+@click.option("--until", "until", default=None, help="Last day of the window (YYYY-MM-DD); default today.")
+@click.option("--org", "org", default=None, help="Only links from this organization's id; default every organization.")
+@click.option("--max-intermediaries", default=2, show_default=True, type=click.IntRange(0, 3),
+              help="Organizations allowed between an organization and the rival's holding.")
+@format_option
+@handle_errors
+def alerts(since: str, until: str | None, org: str | None, max_intermediaries: int, fmt: str) -> None:
+    """Print indirect competitor links that started or ended in a window, newest first.
+
+    What an analyst runs each morning after loading the latest facts: each change with the facts
+    that caused it (the stored query new_exposures).
+
+    \b
+    Example: supplygraph alerts --since 2025-06-01 --until 2025-06-30 --org openai
+    """
+    query = get_query("new_exposures")
+    conn = open_connection()
+    try:
+        columns, rows = run_query(conn, query, {"from_date": since, "to_date": until, "org_id": org,
+                                                "max_intermediaries": max_intermediaries})
+        warn_if_stale(conn, query)
+    finally:
+        conn.close()
+    if fmt == "table":
+        columns = ["date", "change", "org", "rival", "kind", "cause"]
+    print_rows(rows, columns, fmt)
 
 
 @cli.command("queries")
@@ -303,6 +366,7 @@ def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, t
     try:
         columns, rows = run_query(conn, query, {key: checked_text(key, value) for key, value in params},
                                   timeout=timeout)
+        warn_if_stale(conn, query)
     finally:
         conn.close()
     if fmt == "table":  # paths and nodes are for the app's pictures and JSON; a terminal shows the rest

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from graph.db import Connection
+from graph.derive import DeriveSummary, derive, mark_writing, staleness
 from graph.errors import SupplyGraphError
 from graph.load_rows import batches, prefetched
 from graph.load_server import BATCH_SIZE, write
@@ -37,6 +38,7 @@ class LoadSummary:
     """What a load did, per kind of thing: created, updated, unchanged, deleted."""
 
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    derived: DeriveSummary | None = None  # None: nothing changed, the derived facts were current
 
     def add(self, kind: str, outcome: str, rows: int) -> None:
         self.counts[kind][outcome] += rows
@@ -64,6 +66,7 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     tell("preparing the schema")
     apply_schema(conn, relationships=not was_empty)
     tell("writing")
+    mark_writing(conn)
     summary = LoadSummary()
     # Validation has finished: nothing is written before. The rows of the next batch are built while
     # this thread waits for the server's write of the one before.
@@ -83,6 +86,8 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     tell("updating the full-text index")
     await_fulltext_indexes(conn)
     unchanged_since_check(index)
+    if summary.changed or staleness(conn):
+        summary.derived = derive(conn, tell)
     return summary
 
 

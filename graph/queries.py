@@ -33,6 +33,7 @@ PARAM_SPEC = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+\((?:(?P<required>required)|default:\s*(?P<default>[^)]*))\)\s*(?P<help>.*)"
 )
 QUERY_TIMEOUT_S = 60.0
+INT_RANGE = re.compile(r"\((-?\d+) to (-?\d+)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ class Param:
             raise QueryError(f"parameter {self.name}: {value!r} is not a {self.type}") from None
         return str(value)
 
+    def check_range(self, value: Any) -> None:
+        """An int parameter whose help ends with "(LO to HI)" takes only those values."""
+        bounds = INT_RANGE.search(self.help) if self.type == "int" else None
+        if bounds and value is not None and not int(bounds[1]) <= value <= int(bounds[2]):
+            raise QueryError(f"parameter {self.name}: {value} is out of range; it takes {bounds[1]} to {bounds[2]}")
+
     def default_value(self) -> Any:
         if self.default in (None, "null", "none"):
             return None
@@ -84,6 +91,11 @@ class StoredQuery:
     text: str
     path: Path
 
+    @property
+    def reads_derived(self) -> bool:
+        """Whether the query reads derived facts, which can be stale (graph.derive.staleness)."""
+        return "DerivedState" in self.text
+
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """All parameters of the query: given values coerced, defaults filled, unknown names refused."""
         known = {p.name: p for p in self.params}
@@ -97,6 +109,7 @@ class StoredQuery:
                 if param.required:
                     raise QueryError(f"{self.name} needs the parameter {param.name} ({param.type}): {param.help}")
                 value = param.default_value()
+            param.check_range(value)
             bound[param.name] = value
         return bound
 

@@ -33,3 +33,17 @@ CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Organization|Person) ON 
 CREATE FULLTEXT INDEX fact_sources IF NOT EXISTS
 FOR ()-[r:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION]-() ON EACH [r.sources]
 OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: true}};
+
+// Derived facts (written by `supplygraph derive` and every load, never by hand): exposures by the
+// organization exposed and by the rival, ownership by the organization owned, and the one state node.
+CREATE CONSTRAINT derived_state_name IF NOT EXISTS FOR (n:DerivedState) REQUIRE n.name IS UNIQUE;
+CREATE INDEX exposure_org IF NOT EXISTS FOR (n:Exposure) ON (n.org_id);
+CREATE INDEX exposure_rival IF NOT EXISTS FOR (n:Exposure) ON (n.rival_id);
+CREATE INDEX exposure_key IF NOT EXISTS FOR (n:Exposure) ON (n.key);
+CREATE INDEX exposure_lab_rank IF NOT EXISTS FOR (n:Exposure) ON (n.lab_rank);
+CREATE INDEX exposure_changes IF NOT EXISTS FOR (n:Exposure) ON (n.valid_from);
+CREATE INDEX exposure_ends IF NOT EXISTS FOR (n:Exposure) ON (n.valid_to);
+CREATE INDEX ownership_owned IF NOT EXISTS FOR (n:Ownership) ON (n.owned_id);
+CREATE INDEX ownership_key IF NOT EXISTS FOR (n:Ownership) ON (n.key);
+CREATE INDEX family_member_org IF NOT EXISTS FOR (n:FamilyMember) ON (n.org_id);
+CREATE INDEX family_member_key IF NOT EXISTS FOR (n:FamilyMember) ON (n.key);

@@ -1,0 +1,32 @@
+// name: new_exposures
+// description: Indirect competitor links that started or ended between two dates (both included), for one organization or every organization, newest first, each with the facts that made it start or end; read from the derived exposures. A link starts on the first day it holds after a day it did not, and ends on the first day it no longer holds.
+// param: org_id string (default: null) only links from this organization, e.g. "openai"; empty for every organization
+// param: from_date date (required) first day of the window, e.g. 2025-06-01
+// param: to_date date (default: today) last day of the window
+// param: max_intermediaries int (default: 2) organizations allowed between A and the rival's holding (0 to 3)
+// param: limit int (default: 500) at most this many changes, newest first
+// returns: date, change ('started' or 'ended'), org_id, org, rival_id, rival, kind, score (while it held), cause (the facts that started or ended on that date), explanation (the link as it stood), sources
+// example: :param org_id => 'openai'
+// example: :param from_date => date('2025-06-01')
+// example: :param to_date => date('2025-06-30')
+// example: :param max_intermediaries => 2
+// example: :param limit => 500
+WITH date($from_date) AS fromDate, date($to_date) AS toDate, $max_intermediaries AS m
+MATCH (s:DerivedState {name: 'exposure'})
+// A piece that opens a link's span starts it; one that closes it ends it on its valid_to.
+CALL (s, fromDate, toDate, m) {
+    MATCH (e:Exposure)
+    WHERE fromDate <= e.valid_from <= toDate AND e.opens[m] AND ($org_id IS NULL OR e.org_id = $org_id)
+      AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+    RETURN e, e.valid_from AS date, 'started' AS change, e.open_causes[m] AS cause
+  UNION
+    MATCH (e:Exposure)
+    WHERE fromDate <= e.valid_to <= toDate AND e.closes[m] AND ($org_id IS NULL OR e.org_id = $org_id)
+      AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+    RETURN e, e.valid_to AS date, 'ended' AS change, e.close_causes[m] AS cause
+}
+RETURN date, change, e.org_id AS org_id, e.org_name AS org, e.rival_id AS rival_id, e.rival_name AS rival,
+       e.kinds[m] AS kind, e.scores[m] AS score, cause, e.explanations[m] AS explanation,
+       split(e.sources[m], '\u001F') AS sources
+ORDER BY date DESC, change DESC, score DESC, org, rival
+LIMIT $limit

@@ -1,0 +1,236 @@
+"""Derived facts: computed from the base graph after every load (or by `supplygraph derive`), never by hand.
+
+Three labels hold them, each node with the day interval on which it holds (`valid_from` <= D <
+`valid_to`):
+  - `FamilyMember`: an organization's corporate family root;
+  - `Ownership`: an owner's direct and effective stake in an organization, with its chains;
+  - `Exposure`: a link from an organization to a rival family (graph.exposure), per level of
+    intermediaries (lists indexed 0 to 3).
+They carry no relationships, so no query over relationship types ever meets them.
+
+A derivation writes only what changed: each node has a `key` (a hash of its content); nodes whose key
+is new are created with `born` = the next generation, nodes no longer derived get `died` = it, and one
+write of the `DerivedState` node then makes the new generation the visible one. A derivation that
+fails before that write leaves the previous state visible and intact (the next one clears its
+leftovers). Queries see a node when `born <= generation < coalesce(died, +inf)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from neo4j import Query
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from graph.db import Connection, unreachable_message
+from graph.errors import DatabaseUnavailable, SupplyGraphError
+from graph.exposure import Engine, link_segments
+from graph.facts import read_facts
+from graph.validity import FIRST, LAST, to_date
+
+DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember")
+STATE = "exposure"
+ENGINE_VERSION = 1
+BATCH = 2000
+DERIVE_TIMEOUT_S = 3600.0
+Phase = Callable[[str], None]
+
+STALE_MESSAGE = ("derived facts are stale: the graph changed since they were derived, so links, exposures and "
+                 "ownership may be out of date; run `supplygraph derive`")
+MISSING_MESSAGE = "derived facts are missing: run `supplygraph derive` (or `supplygraph load`)"
+
+
+@dataclass
+class DeriveSummary:
+    generation: int
+    created: dict[str, int]
+    died: dict[str, int]
+    seconds: float
+    read_seconds: float = 0.0
+    compute_seconds: float = 0.0
+
+    @property
+    def changed(self) -> int:
+        return sum(self.created.values()) + sum(self.died.values())
+
+
+def _date(day: int) -> str:
+    return to_date(min(max(day, FIRST), LAST)).isoformat()
+
+
+def _key(label: str, props: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps([label, props], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def exposure_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
+    """Every organization's link segments, as node properties (dates as ISO text)."""
+    facts = engine.facts
+    for org in sorted(facts.org_names):
+        for seg in link_segments(engine, org):
+            props = {
+                "org_id": org, "org_name": facts.org_names[org], "org_is_lab": org in facts.labs,
+                "rival_id": seg["rival_id"], "rival_name": facts.org_names[seg["rival_id"]],
+                "valid_from": _date(seg["start"]), "valid_to": _date(seg["end"]),
+                **{k: seg[k] for k in ("scores", "paths", "kinds", "holders", "intermediaries", "explanations",
+                                       "sources", "best_nodes", "best_rels", "chains", "opens", "closes",
+                                       "open_causes", "close_causes", "rival_labs")},
+                "span_from": [_date(d if d is not None else FIRST) for d in seg["span_from"]],
+                "span_to": [_date(d if d is not None else FIRST) for d in seg["span_to"]],
+            }
+            # The every-lab ranking reads labs' links in order of their default-level score.
+            props["lab_rank"] = props["scores"][2] if props["org_is_lab"] and props["scores"][2] > 0 else None
+            yield props
+
+
+def ownership_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
+    facts, own = engine.facts, engine.ownership
+    for org in sorted(facts.org_names):
+        chains = own.chains(org)
+        for owner, line in sorted(own.effective(org).items()):
+            for start, end, fraction in line.pieces:
+                live = [c for c in chains if c.owner == owner and c.interval[0] <= start < c.interval[1]]
+                direct = [c for c in live if len(c.facts) == 1]
+                yield {
+                    "owned_id": org, "owned_name": facts.name(org), "owner_id": owner, "owner_name": facts.name(owner),
+                    "valid_from": _date(start), "valid_to": _date(end),
+                    "effective_percent": round(fraction * 100, 3),
+                    "direct_percent": round(min(1.0, sum(c.fraction for c in direct)) * 100, 3) if direct else None,
+                    "chains": sorted(_chain_words(facts, org, c) for c in live),
+                    "sources": list(dict.fromkeys(s for c in live for f in c.facts for s in f.sources)),
+                }
+
+
+def _chain_words(facts: Any, org: str, chain: Any) -> str:
+    names, node = [facts.name(org)], org
+    for fact in chain.facts:
+        node = fact.dst if fact.src == node else fact.src
+        names.append(facts.name(node))
+    return " <- ".join(names) + f" ({round(chain.fraction * 100, 3):g}%)"
+
+
+def family_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
+    facts, fam = engine.facts, engine.families
+    for org in sorted(facts.org_names):
+        for start, end, root in fam.root_pieces(org):
+            yield {"org_id": org, "root_id": root, "root_name": facts.name(root),
+                   "valid_from": _date(start), "valid_to": _date(end)}
+
+
+DATE_PROPS = {"valid_from", "valid_to"}
+DATE_LISTS = {"span_from", "span_to"}
+
+
+def _create_query(label: str) -> str:
+    return (f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props, n.key = row.key, n.born = $gen, "
+            + ", ".join(f"n.{p} = date(row.props.{p})" for p in sorted(DATE_PROPS))
+            + (", " + ", ".join(f"n.{p} = [d IN row.props.{p} | date(d)]" for p in sorted(DATE_LISTS))
+               if label == "Exposure" else ""))
+
+
+def state(conn: Connection) -> dict[str, Any] | None:
+    records = conn.read("MATCH (s:DerivedState {name: $name}) RETURN properties(s) AS s", {"name": STATE}).records
+    return dict(records[0]["s"]) if records else None
+
+
+def _base_counts(session: Any) -> tuple[int, int]:
+    nodes = sum(session.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
+                for label in ("Organization", "Person", "Source"))
+    rels = session.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
+    return nodes, rels
+
+
+def staleness(conn: Connection) -> str | None:
+    """A warning when the derived facts are missing or older than the graph, else None.
+
+    Compares the counts of base nodes and relationships (Neo4j keeps them, so this costs a few
+    milliseconds) with those the derivation saw, and the flag a load sets before it writes: an edit
+    by hand that keeps every count the same is not seen; `supplygraph derive` is always safe to run.
+    """
+    with conn.driver.session(database=conn.database) as session:
+        s = session.run("MATCH (s:DerivedState {name: $name}) RETURN properties(s) AS s", name=STATE).single()
+        if s is None:
+            has_data = session.run("MATCH (o:Organization) RETURN o LIMIT 1").single() is not None
+            return MISSING_MESSAGE if has_data else None
+        s = s["s"]
+        if s.get("writing") or (s.get("base_nodes"), s.get("base_rels")) != _base_counts(session):
+            return STALE_MESSAGE
+    return None
+
+
+def mark_writing(conn: Connection) -> None:
+    """Called by a load before its first write: until the next derivation, the derived facts are stale."""
+    with conn.driver.session(database=conn.database) as session:
+        session.run("MATCH (s:DerivedState {name: $name}) SET s.writing = true", name=STATE).consume()
+
+
+def _run(session: Any, text: str, **params: Any) -> Any:
+    return session.run(Query(text, timeout=DERIVE_TIMEOUT_S), params)
+
+
+def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
+    """Recomputes every derived fact from the base graph and makes the result visible in one write."""
+    tell = phase or (lambda _: None)
+    began = time.perf_counter()
+    try:
+        with conn.driver.session(database=conn.database) as session:
+            tell("reading the graph for derived facts")
+            current = _run(session, "MATCH (s:DerivedState {name: $name}) RETURN s.generation AS g", name=STATE).single()
+            generation = current["g"] if current else 0
+            counts = _base_counts(session)
+            facts = session.execute_read(lambda tx: read_facts(tx))
+            read_done = time.perf_counter()
+            tell("deriving families, ownership and exposures")
+            engine = Engine(facts)
+            wanted = {"FamilyMember": list(family_nodes(engine)), "Ownership": list(ownership_nodes(engine)),
+                      "Exposure": list(exposure_nodes(engine))}
+            computed = time.perf_counter()
+            tell("writing derived facts")
+            new_gen = generation + 1
+            created, died = {}, {}
+            for label in DERIVED_LABELS:
+                _clear_leftovers(session, label, generation)
+                keyed = {_key(label, props): props for props in wanted[label]}
+                live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g AND n.died IS NULL "
+                                                      "RETURN n.key AS k", g=generation)}
+                fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
+                gone = [k for k in live if k not in keyed]
+                for chunk in _chunks(fresh, BATCH):
+                    session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen).consume())
+                for chunk in _chunks(gone, BATCH * 5):
+                    session.execute_write(lambda tx, keys=chunk: tx.run(
+                        f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.died IS NULL SET n.died = $gen",
+                        keys=keys, gen=new_gen).consume())
+                created[label], died[label] = len(fresh), len(gone)
+            session.execute_write(lambda tx: tx.run(
+                "MERGE (s:DerivedState {name: $name}) SET s.generation = $gen, s.derived_at = datetime(), "
+                "s.base_nodes = $nodes, s.base_rels = $rels, s.engine_version = $version, s.writing = false",
+                name=STATE, gen=new_gen, nodes=counts[0], rels=counts[1], version=ENGINE_VERSION).consume())
+            tell("removing derived facts no longer true")
+            for label in DERIVED_LABELS:
+                _run(session, f"MATCH (n:{label}) WHERE n.died <= $gen "
+                              "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", gen=new_gen).consume()
+    except ServiceUnavailable as e:  # the previous derived state stays visible
+        raise DatabaseUnavailable(f"{unreachable_message(conn.uri)}; then run `supplygraph derive`") from e
+    except Neo4jError as e:
+        raise SupplyGraphError(f"the server refused the derivation ({e.code}: {e.message}); the previous derived "
+                               "facts stay in place") from e
+    ended = time.perf_counter()
+    return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done)
+
+
+def _clear_leftovers(session: Any, label: str, generation: int) -> None:
+    """What a derivation that failed before its last write left: invisible, but in the way."""
+    _run(session, f"MATCH (n:{label}) WHERE n.born > $g CALL (n) {{ DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
+         g=generation).consume()
+    _run(session, f"MATCH (n:{label}) WHERE n.died > $g CALL (n) {{ SET n.died = null }} IN TRANSACTIONS OF 10000 ROWS",
+         g=generation).consume()
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
