@@ -13,11 +13,11 @@ WITH date($as_of) AS asOf, $max_intermediaries AS m
 MATCH (s:DerivedState {name: 'exposure'})
 // The family root of the organization asked about, on the date (itself when it has no owner).
 OPTIONAL MATCH (f:FamilyMember {org_id: $org_id})
-WHERE f.valid_from <= asOf < f.valid_to AND f.born <= s.generation AND coalesce(f.died, s.generation + 1) > s.generation
+WHERE f.valid_from <= asOf < f.valid_to AND f.born <= s.generation < f.died
 WITH s, asOf, m, coalesce(f.root_id, $org_id) AS rivalId
 MATCH (e:Exposure {rival_id: rivalId})
 WHERE e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
-  AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+  AND e.born <= s.generation < e.died
 RETURN e.org_id AS org_id, e.org_name AS org, e.org_is_lab AS org_is_lab, e.rival_id AS rival_id, e.rival_name AS rival,
        e.kinds[m] AS kind, e.holders[m] AS holder,
        [x IN split(e.intermediaries[m], '\u001F') WHERE x <> ''] AS intermediaries,

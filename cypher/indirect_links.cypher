@@ -15,12 +15,12 @@ MATCH (s:DerivedState {name: 'exposure'})
 CALL (s, asOf, m) {
     MATCH (e:Exposure {org_id: $org_id})
     WHERE e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
-      AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+      AND e.born <= s.generation < e.died
     RETURN e
   UNION
     MATCH (e:Exposure)
     WHERE $org_id IS NULL AND e.lab_rank IS NOT NULL AND e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
-      AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+      AND e.born <= s.generation < e.died
     RETURN e
 }
 WITH e, m ORDER BY e.scores[m] DESC, e.org_name, e.rival_name LIMIT $limit

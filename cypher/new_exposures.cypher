@@ -17,12 +17,12 @@ MATCH (s:DerivedState {name: 'exposure'})
 CALL (s, fromDate, toDate, m) {
     MATCH (e:Exposure)
     WHERE fromDate <= e.valid_from <= toDate AND e.opens[m] AND ($org_id IS NULL OR e.org_id = $org_id)
-      AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+      AND e.born <= s.generation < e.died
     RETURN e, e.valid_from AS date, 'started' AS change, e.open_causes[m] AS cause
   UNION
     MATCH (e:Exposure)
     WHERE fromDate <= e.valid_to <= toDate AND e.closes[m] AND ($org_id IS NULL OR e.org_id = $org_id)
-      AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+      AND e.born <= s.generation < e.died
     RETURN e, e.valid_to AS date, 'ended' AS change, e.close_causes[m] AS cause
 }
 RETURN date, change, e.org_id AS org_id, e.org_name AS org, e.rival_id AS rival_id, e.rival_name AS rival,

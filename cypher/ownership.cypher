@@ -11,7 +11,7 @@ WITH date($as_of) AS asOf
 MATCH (s:DerivedState {name: 'exposure'})
 MATCH (w:Ownership {owned_id: $org_id})
 WHERE w.valid_from <= asOf < w.valid_to
-  AND w.born <= s.generation AND coalesce(w.died, s.generation + 1) > s.generation
+  AND w.born <= s.generation < w.died
 RETURN w.owner_id AS owner_id, w.owner_name AS owner, w.effective_percent AS effective_percent,
        w.direct_percent AS direct_percent, w.chains AS chains,
        CASE WHEN w.valid_from > date('0001-01-01') THEN w.valid_from END AS since,

@@ -12,7 +12,7 @@ A derivation writes only what changed: each node has a `key` (a hash of its cont
 is new are created with `born` = the next generation, nodes no longer derived get `died` = it, and one
 write of the `DerivedState` node then makes the new generation the visible one. A derivation that
 fails before that write leaves the previous state visible and intact (the next one clears its
-leftovers). Queries see a node when `born <= generation < coalesce(died, +inf)`.
+leftovers). Queries see a node when `born <= generation < died`.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ from graph.facts import read_facts
 from graph.validity import FIRST, LAST, to_date
 
 DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember")
+DERIVED_NODE_LABELS = (*DERIVED_LABELS, "DerivedState")
 STATE = "exposure"
 ENGINE_VERSION = 1
 BATCH = 2000
+ALIVE = 2**63 - 1  # `died` of a node no derivation has retired
 DERIVE_TIMEOUT_S = 3600.0
 Phase = Callable[[str], None]
 
@@ -125,7 +127,7 @@ DATE_LISTS = {"span_from", "span_to"}
 
 
 def _create_query(label: str) -> str:
-    return (f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props, n.key = row.key, n.born = $gen, "
+    return (f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props, n.key = row.key, n.born = $gen, n.died = $alive, "
             + ", ".join(f"n.{p} = date(row.props.{p})" for p in sorted(DATE_PROPS))
             + (", " + ", ".join(f"n.{p} = [d IN row.props.{p} | date(d)]" for p in sorted(DATE_LISTS))
                if label == "Exposure" else ""))
@@ -194,15 +196,15 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
             for label in DERIVED_LABELS:
                 _clear_leftovers(session, label, generation)
                 keyed = {_key(label, props): props for props in wanted[label]}
-                live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g AND n.died IS NULL "
+                live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g < n.died "
                                                       "RETURN n.key AS k", g=generation)}
                 fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
                 gone = [k for k in live if k not in keyed]
                 for chunk in _chunks(fresh, BATCH):
-                    session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen).consume())
+                    session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen, alive=ALIVE).consume())
                 for chunk in _chunks(gone, BATCH * 5):
                     session.execute_write(lambda tx, keys=chunk: tx.run(
-                        f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.died IS NULL SET n.died = $gen",
+                        f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.born <= $gen < n.died SET n.died = $gen",
                         keys=keys, gen=new_gen).consume())
                 created[label], died[label] = len(fresh), len(gone)
             session.execute_write(lambda tx: tx.run(
@@ -226,8 +228,8 @@ def _clear_leftovers(session: Any, label: str, generation: int) -> None:
     """What a derivation that failed before its last write left: invisible, but in the way."""
     _run(session, f"MATCH (n:{label}) WHERE n.born > $g CALL (n) {{ DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
          g=generation).consume()
-    _run(session, f"MATCH (n:{label}) WHERE n.died > $g CALL (n) {{ SET n.died = null }} IN TRANSACTIONS OF 10000 ROWS",
-         g=generation).consume()
+    _run(session, f"MATCH (n:{label}) WHERE $g < n.died < $alive CALL (n) {{ SET n.died = $alive }} IN TRANSACTIONS OF 10000 ROWS",
+         g=generation, alive=ALIVE).consume()
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -27,7 +27,7 @@ EVERYTHING = 1_000_000
 STORED = """
 MATCH (s:DerivedState {name: 'exposure'})
 MATCH (e:Exposure) WHERE e.valid_from <= $d < e.valid_to AND e.scores[$m] > 0
-  AND e.born <= s.generation AND coalesce(e.died, s.generation + 1) > s.generation
+  AND e.born <= s.generation < e.died
 RETURN e.org_id AS a, e.rival_id AS rival, e.scores[$m] AS score, e.paths[$m] AS paths, e.kinds[$m] AS kind
 """
 
@@ -75,8 +75,7 @@ def derived_state(conn: Connection) -> list[tuple]:
     """Every visible derived node's content, generation bookkeeping left out."""
     out = []
     for label in DERIVED_LABELS:
-        rows = conn.read(f"MATCH (s:DerivedState) MATCH (n:{label}) WHERE n.born <= s.generation "
-                         "AND coalesce(n.died, s.generation + 1) > s.generation RETURN n.key AS k").records
+        rows = conn.read(f"MATCH (s:DerivedState) MATCH (n:{label}) WHERE n.born <= s.generation < n.died RETURN n.key AS k").records
         out += sorted((label, r["k"]) for r in rows)
     return out
 
