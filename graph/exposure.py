@@ -24,7 +24,7 @@ from graph.facts import Fact, Facts, other
 from graph.families import Families
 from graph.model import FAMILY_TYPES
 from graph.ownership import Ownership
-from graph.validity import LAST, Interval, intersect, is_empty, years_later
+from graph.validity import FIRST, LAST, Interval, intersect, is_empty, years_later
 from graph.wording import percent, phrase
 
 CONFIDENCE = {"high": 1.0, "medium": 0.7, "low": 0.4}
@@ -32,7 +32,7 @@ STATUS = {"active": 1.0, "ended": 1.0, "paused": 0.6}  # announced, reported (an
 STEP_DECAY = 0.7          # per step after the first
 PERSON_TIE = 0.8          # a person tie, on top of its two positions' weights
 HUB_FREE = 10             # partners or investees an organization may have before its steps weigh less
-MIN_CHAIN_SCORE = 0.05    # a chain below this tells an analyst nothing: it is not a chain
+MIN_CHAIN_SCORE = 0.1     # a chain below this tells an analyst nothing: it is not a chain
 MAX_INTERMEDIARIES = 3
 CONTROL_STAKE = 0.25      # the usual beneficial-ownership threshold
 RECENT_YEARS = 2
@@ -177,7 +177,8 @@ class Engine:
 
         def extend(chain: Chain) -> None:
             found.append(chain)
-            if chain.level >= MAX_INTERMEDIARIES:
+            # Its holder would become an intermediary: not when it is always in A's or a competing family.
+            if chain.level >= MAX_INTERMEDIARIES or self.always_blocks(a, chain.holder):
                 return
             for step in self.holds(chain.holder):
                 bound = chain.bound * step.weight * STEP_DECAY
@@ -190,6 +191,20 @@ class Engine:
             if dep.node != a and dep.weight >= MIN_CHAIN_SCORE and not is_empty(dep.days):
                 extend(Chain((a, dep.node), (dep,), dep.days, dep.weight))
         return found
+
+    @lru_cache(maxsize=None)
+    def always_blocks(self, a: str, x: str) -> bool:
+        """x is in A's family or in a family competing with A's on every day: no chain passes through it."""
+        fam = self.families
+        points = {FIRST} | fam.root_bounds(a) | fam.root_bounds(x)
+        for _, _, ra in fam.root_pieces(a):
+            for _, _, rx in fam.root_pieces(x):
+                points |= fam.competition_bounds(ra, rx)
+        for day in sorted(d for d in points if FIRST <= d < LAST):
+            ra, rx = fam.root(a, day), fam.root(x, day)
+            if rx != ra and not fam.competes(ra, rx, day):
+                return False
+        return True
 
     def controllers(self, x: str) -> list[tuple[str, Interval, str | None, float, tuple[Fact, ...]]]:
         """(family root F, days, stake holder Y or None, weight, facts): the families that control x."""
@@ -276,13 +291,21 @@ class Engine:
         for ra in roots_a:
             for r in others:
                 points |= fam.competition_bounds(ra, r)
-        for fact in chain.facts:
+        points |= self._fact_points(chain.facts)
+        return sorted(p for p in points if start <= p < end)
+
+    @staticmethod
+    @lru_cache(maxsize=1 << 16)
+    def _fact_points(facts: tuple[Fact, ...]) -> frozenset[int]:
+        """Where a chain's facts change its score or wording: their starts, two years on, a position's end."""
+        points = set()
+        for fact in facts:
             if fact.since is not None:
                 points.add(years_later(fact.since, RECENT_YEARS))
                 points.add(fact.since)
             if fact.type == "HOLDS_POSITION" and fact.until is not None:
                 points.add(fact.until)  # 'is' becomes 'was'
-        return sorted(p for p in points if start <= p < end)
+        return frozenset(points)
 
     def _held_on(self, a: str, chain: Chain, day: int) -> str | None:
         """The rival this held chain links A to on the day, or None."""

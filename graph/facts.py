@@ -20,7 +20,7 @@ LEADER_KINDS = ("executive", "founder", "board")
 READ_TYPES = ("SUPPLIES", "INVESTED_IN", "PARTNERS_WITH", "COMPETES_WITH", *FAMILY_TYPES, POSITION_TYPE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one object per relationship: identity is equality
 class Fact:
     """One base relationship, with its validity as a day interval."""
 

@@ -35,6 +35,7 @@ class Timeline(Generic[T]):
                 merged.append((start, end, value))
         self.pieces = merged
         self.starts = [p[0] for p in merged]
+        self._bounds = frozenset(d for p in merged for d in p[:2])
 
     def at(self, day: int, default: T | None = None) -> T | None:
         i = bisect_right(self.starts, day) - 1
@@ -42,8 +43,8 @@ class Timeline(Generic[T]):
             return self.pieces[i][2]
         return default
 
-    def bounds(self) -> set[int]:
-        return {d for p in self.pieces for d in p[:2]}
+    def bounds(self) -> frozenset[int]:
+        return self._bounds
 
 
 def sample_points(intervals: Iterable[Interval]) -> list[int]:
@@ -105,9 +106,9 @@ class Families:
         line = self._roots.get(org)
         return line.at(day, org) if line else org
 
-    def root_bounds(self, org: str) -> set[int]:
+    def root_bounds(self, org: str) -> frozenset[int]:
         line = self._roots.get(org)
-        return line.bounds() if line else set()
+        return line.bounds() if line else frozenset()
 
     def root_pieces(self, org: str) -> list[tuple[int, int, str]]:
         line = self._roots.get(org)
@@ -152,6 +153,7 @@ class Families:
             return True
         return any(contains(i, day) for i in self._competing.get((root_a, root_b), ()))
 
-    def competition_bounds(self, root_a: str, root_b: str) -> set[int]:
+    @lru_cache(maxsize=None)
+    def competition_bounds(self, root_a: str, root_b: str) -> frozenset[int]:
         days = {d for i in self._competing.get((root_a, root_b), ()) for d in i}
-        return days | self.labs(root_a).bounds() | self.labs(root_b).bounds()
+        return frozenset(days | self.labs(root_a).bounds() | self.labs(root_b).bounds())

@@ -12,6 +12,7 @@ FIRST_DATE and LAST_DATE, so that a query tests `x.valid_from <= d < x.valid_to`
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Iterable
 
 FIRST_DATE = dt.date(1, 1, 1)
@@ -68,6 +69,7 @@ def day_of(date: dt.date) -> int:
     return date.toordinal()
 
 
+@lru_cache(maxsize=None)
 def years_later(day: int, years: int) -> int:
     """The same calendar day `years` later (29 February becomes 1 March), as Cypher's duration counts."""
     d = dt.date.fromordinal(day)

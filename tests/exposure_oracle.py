@@ -17,7 +17,7 @@ from test_query_properties import FAMILY, LEADER_KINDS, Model, Rel
 
 CONF = {"high": 1.0, "medium": 0.7, "low": 0.4}
 STAT = {"active": 1.0, "ended": 1.0, "paused": 0.6}
-MIN_CHAIN, DECAY, TIE, HUB, MAX_LEVEL, CONTROL = 0.05, 0.7, 0.8, 10, 3, 0.25
+MIN_CHAIN, DECAY, TIE, HUB, MAX_LEVEL, CONTROL = 0.1, 0.7, 0.8, 10, 3, 0.25
 KIND_RANK = {"partnership": 0, "people": 1, "stake": 2, "control": 3}
 SENIOR = ("executive", "founder", "board", "employee", "advisor")
 

@@ -4,20 +4,12 @@ an independent search is tests/test_exposure_properties.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from functools import lru_cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from graph.db import Connection
-from graph.generate import generate
 from graph.loader import load_folder
 from datafolder import VALID, write_folder
-from test_query_properties import LEADER_KINDS, Model, empty, run
-
-EVERYTHING = 1_000_000
+from test_query_properties import empty, run
 
 
 def test_a_lab_in_a_large_family_gets_its_links(session_conn: Connection, tmp_path: Path) -> None:
