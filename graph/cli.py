@@ -17,7 +17,7 @@ from graph.config import load_settings
 from graph.db import Connection, connect
 from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
-from graph.loader import BATCH_SIZE, load_folder
+from graph.loader import BATCH_SIZE, DERIVE_ON_LOAD_MAX, load_folder
 from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
 from graph.derive import DeriveSummary, staleness
 from graph.derive import derive as derive_facts
@@ -270,6 +270,9 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
                f"{summary.total('deleted')} deleted", err=True)
     if summary.derived:
         echo_derived(summary.derived)
+    elif summary.changed:
+        click.echo(f"derived facts not updated (more than {DERIVE_ON_LOAD_MAX:,} relationships): "
+                   "run `supplygraph derive`", err=True)
 
 
 def echo_derived(summary: DeriveSummary) -> None:

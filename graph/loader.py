@@ -28,6 +28,7 @@ from graph.load_stale import delete_stale
 from graph.schema import apply_schema, await_fulltext_indexes
 from graph.validate import FolderIndex, check_folder, unchanged_since_check, verify_unchanged
 
+DERIVE_ON_LOAD_MAX = 5_000
 PREFETCH_BATCHES = 1  # one batch built while the server writes the one before: it is the slower side
 Progress = Callable[[int], None]
 Phase = Callable[[str], None]
@@ -86,9 +87,16 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     tell("updating the full-text index")
     await_fulltext_indexes(conn)
     unchanged_since_check(index)
-    if summary.changed or staleness(conn):
+    if (summary.changed or staleness(conn)) and derives_on_load(conn):
         summary.derived = derive(conn, tell)
     return summary
+
+
+def derives_on_load(conn: Connection) -> bool:
+    """Whether a load derives the facts itself: on graphs up to DERIVE_ON_LOAD_MAX relationships. The
+    derivation's time grows faster than the graph on dense data (docs/BENCHMARKS.md), so above that the
+    load leaves them stale, the queries that read them say so, and `supplygraph derive` brings them up."""
+    return conn.read("MATCH ()-[r]->() RETURN count(r) AS n").records[0]["n"] <= DERIVE_ON_LOAD_MAX
 
 
 def _write_batch(conn: Connection, query: str, rows: list[dict[str, Any]], summary: LoadSummary, kind: str,

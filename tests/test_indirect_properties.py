@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from graph.db import Connection
+from graph.derive import derive
 from graph.loader import load_folder
 from datafolder import VALID, write_folder
 from test_query_properties import empty, run
@@ -39,6 +40,7 @@ def test_a_lab_in_a_large_family_gets_its_links(session_conn: Connection, tmp_pa
                           positions_csv=VALID["positions.csv"].splitlines()[0] + "\n")
     empty(session_conn)
     load_folder(session_conn, folder)
+    derive(session_conn)  # over DERIVE_ON_LOAD_MAX relationships: the load leaves it to `supplygraph derive`
 
     rows = run(session_conn, "indirect_links", org_id="m0", as_of=dt.date(2024, 1, 1), limit=10)
     assert len(rows) == 10

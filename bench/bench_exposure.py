@@ -1,0 +1,108 @@
+"""The exposure engine: derivation time and derived rows, and indirect_links read from derived facts side by
+side with the live search it replaced (bench/live_indirect_links.cypher, the query of stop 10), in one run.
+
+    .venv/bin/python bench/bench_exposure.py --sizes 1500 10000 --runs 20
+
+For each size: a generated folder (the generator's shape as in earlier runs) is loaded into a fresh server;
+the load's derivation time, its share of the load, the derived nodes per base relationship; then, on random
+labs and dates, p50/p95 of one lab's links (derived and live) and of exposed_to, new_exposures over one
+month and the every-lab ranking; and the first indirect_links after a restart on the seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, command_line, machine_block, machine_info, table, temp_server, update_section  # noqa: E402
+
+from graph.db import connect  # noqa: E402
+from graph.config import Settings  # noqa: E402
+from graph.generate import generate  # noqa: E402
+from graph.loader import load_folder  # noqa: E402
+from graph.local_neo4j import USERNAME  # noqa: E402
+from graph.queries import get_query, parse_query_file, run_query  # noqa: E402
+
+LIVE = parse_query_file(ROOT / "bench" / "live_indirect_links.cypher")
+
+
+def timed(fn) -> float:
+    began = time.perf_counter()
+    fn()
+    return (time.perf_counter() - began) * 1000
+
+
+def p(values: list[float], q: float) -> str:
+    values = sorted(values)
+    return f"{values[min(len(values) - 1, int(q * len(values)))]:.0f}"
+
+
+def measure(size: int, runs: int, rng: random.Random) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp, temp_server("1g", "256m") as server:
+        folder = Path(tmp) / "data"
+        generate(folder, relationships=size, seed=size)
+        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        began = time.perf_counter()
+        summary = load_folder(conn, folder)
+        load_s = time.perf_counter() - began
+        derive_s = summary.derived.seconds if summary.derived else 0.0
+        derived = sum(summary.derived.created.values()) if summary.derived else 0
+        labs = [r["id"] for r in conn.read("MATCH (o:Lab) RETURN o.id AS id").records]
+        dates = [f"{y}-{m:02d}-15" for y in range(2016, 2027) for m in (1, 7)]
+        derived_ms, live_ms, exposed_ms, changes_ms = [], [], [], []
+        for _ in range(runs):
+            lab, day = rng.choice(labs), rng.choice(dates)
+            derived_ms.append(timed(lambda: run_query(conn, get_query("indirect_links"), {"org_id": lab, "as_of": day})))
+            live_ms.append(timed(lambda: run_query(conn, LIVE, {"org_id": lab, "as_of": day}, timeout=120)))
+            exposed_ms.append(timed(lambda: run_query(conn, get_query("exposed_to"), {"org_id": lab, "as_of": day})))
+            month_end = (dt.date.fromisoformat(day) + dt.timedelta(days=30)).isoformat()
+            changes_ms.append(timed(lambda: run_query(conn, get_query("new_exposures"),
+                                                      {"from_date": day, "to_date": month_end})))
+        ranking = timed(lambda: run_query(conn, get_query("indirect_links"), {"as_of": "2025-06-15"}))
+        conn.close()
+    return [f"{size:,}", f"{load_s:.1f}", f"{derive_s:.1f} ({derive_s / max(load_s - derive_s, 1e-9):.1f}x)",
+            f"{derived / size:.2f}", f"{p(derived_ms, .5)} / {p(derived_ms, .95)}", f"{p(live_ms, .5)} / {p(live_ms, .95)}",
+            f"{p(exposed_ms, .5)} / {p(exposed_ms, .95)}", f"{p(changes_ms, .5)} / {p(changes_ms, .95)}", f"{ranking:.0f}"]
+
+
+def first_after_start() -> float:
+    with temp_server("1g", "256m") as server:
+        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        load_folder(conn, ROOT / "seed_data")
+        conn.close()
+        server.stop()
+        server.start()
+        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        ms = timed(lambda: run_query(conn, get_query("indirect_links"), {"org_id": "openai", "as_of": "2025-06-15"}))
+        conn.close()
+        return ms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1500, 10000])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    rng = random.Random(7)
+    info = machine_info()
+    rows = [measure(size, args.runs, rng) for size in args.sizes]
+    first = first_after_start()
+    body = (f"`{command_line()}`\n\n{machine_block(info)}\n"
+            + table(["relationships", "load s", "derive s (x load)", "derived nodes / rel", "indirect_links ms p50/p95",
+                     "live (stop 10) ms p50/p95", "exposed_to ms p50/p95", "new_exposures ms p50/p95",
+                     "every-lab ranking ms"], rows)
+            + f"\n\nFirst indirect_links after a server start, on the seed: {first:.0f} ms.\n")
+    update_section("Exposure engine", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
