@@ -102,7 +102,7 @@ def ownership_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
                     "effective_percent": round(fraction * 100, 3),
                     "direct_percent": round(min(1.0, sum(c.fraction for c in direct)) * 100, 3) if direct else None,
                     "chains": sorted(_chain_words(facts, org, c) for c in live),
-                    "sources": list(dict.fromkeys(s for c in live for f in c.facts for s in f.sources)),
+                    "sources": sorted({s for c in live for f in c.facts for s in f.sources}),
                 }
 
 

@@ -168,7 +168,7 @@ class Engine:
             out.append(Step("partner", (fact,), weight(fact) * damp, y, days=fact.interval))
         for led, now, days in f.leader_ties(x):
             out.append(Step("person", (led, now), weight(led) * weight(now) * PERSON_TIE, now.dst, led.src, days))
-        return tuple(s for s in out if s.node != x)
+        return tuple(sorted((s for s in out if s.node != x), key=lambda s: -s.weight))  # strongest first
 
     # -- chains -------------------------------------------------------------------------------------
 
@@ -176,42 +176,75 @@ class Engine:
         found: list[Chain] = []
 
         def extend(chain: Chain) -> None:
-            found.append(chain)
+            if self.may_rival(a, chain.holder):
+                found.append(chain)
             # Its holder would become an intermediary: not when it is always in A's or a competing family.
             if chain.level >= MAX_INTERMEDIARIES or self.always_blocks(a, chain.holder):
                 return
+            lowest = MIN_CHAIN_SCORE / (chain.bound * STEP_DECAY)  # the weakest step still worth taking
+            start, end = chain.days
             for step in self.holds(chain.holder):
-                bound = chain.bound * step.weight * STEP_DECAY
-                days = intersect(chain.days, step.days)
-                if step.node in chain.orgs or bound < MIN_CHAIN_SCORE or is_empty(days):
+                if step.weight < lowest:
+                    break  # the rest weigh less
+                if step.days[1] <= start or step.days[0] >= end or step.node in chain.orgs:
                     continue
-                extend(Chain(chain.orgs + (step.node,), chain.steps + (step,), days, bound))
+                days = (max(start, step.days[0]), min(end, step.days[1]))
+                extend(Chain(chain.orgs + (step.node,), chain.steps + (step,), days, chain.bound * step.weight * STEP_DECAY))
 
         for dep in self.dependencies(a):
             if dep.node != a and dep.weight >= MIN_CHAIN_SCORE and not is_empty(dep.days):
                 extend(Chain((a, dep.node), (dep,), dep.days, dep.weight))
         return found
 
-    @lru_cache(maxsize=None)
-    def always_blocks(self, a: str, x: str) -> bool:
-        """x is in A's family or in a family competing with A's on every day: no chain passes through it."""
+    def _days_to_check(self, a: str, x: str) -> list[int]:
         fam = self.families
         points = {FIRST} | fam.root_bounds(a) | fam.root_bounds(x)
         for _, _, ra in fam.root_pieces(a):
             for _, _, rx in fam.root_pieces(x):
                 points |= fam.competition_bounds(ra, rx)
+        return sorted(d for d in points if FIRST <= d < LAST)
+
+    @lru_cache(maxsize=None)
+    def may_rival(self, a: str, x: str) -> bool:
+        """x is, on some day, in a family that competes with A's: a chain may end there."""
+        fam = self.families
+        for day in self._days_to_check(a, x):
+            ra, rx = fam.root(a, day), fam.root(x, day)
+            if rx != ra and fam.competes(ra, rx, day):
+                return True
+        return False
+
+    @lru_cache(maxsize=None)
+    def family_blocks(self, a: str, root: str) -> bool:
+        """The family of `root` is A's own or competes with A's on every day: it cannot be a vendor-side F."""
+        fam = self.families
+        points = {FIRST} | fam.root_bounds(a)
+        for _, _, ra in fam.root_pieces(a):
+            points |= fam.competition_bounds(ra, root)
         for day in sorted(d for d in points if FIRST <= d < LAST):
+            ra = fam.root(a, day)
+            if root != ra and not fam.competes(ra, root, day):
+                return False
+        return True
+
+    @lru_cache(maxsize=None)
+    def always_blocks(self, a: str, x: str) -> bool:
+        """x is in A's family or in a family competing with A's on every day: no chain passes through it."""
+        fam = self.families
+        for day in self._days_to_check(a, x):
             ra, rx = fam.root(a, day), fam.root(x, day)
             if rx != ra and not fam.competes(ra, rx, day):
                 return False
         return True
 
+    @lru_cache(maxsize=None)
     def controllers(self, x: str) -> list[tuple[str, Interval, str | None, float, tuple[Fact, ...]]]:
         """(family root F, days, stake holder Y or None, weight, facts): the families that control x."""
         out = [(root, (s, e), None, 1.0, ()) for s, e, root in self.families.root_pieces(x)]
         # A stake is a family's through its root, whose effective stake includes its members' stakes.
         for owner, line in self.ownership.effective(x).items():
-            facts = tuple(dict.fromkeys(f for c in self.ownership.chains(x) if c.owner == owner for f in c.facts))
+            facts = tuple(sorted({f for c in self.ownership.chains(x) if c.owner == owner for f in c.facts},
+                                 key=lambda f: (f.type, f.id)))
             for s, e, fraction in line.pieces:
                 if fraction < CONTROL_STAKE:
                     continue
@@ -239,7 +272,7 @@ class Engine:
                     if not is_empty(days):
                         out.append(Step("backing", (pos, seat), weight(pos) * weight(seat) * PERSON_TIE, seat.dst,
                                         pos.src, days))
-        return tuple(out)
+        return tuple(sorted(out, key=lambda s: -s.weight))  # strongest first
 
     def vendor_side_chains(self, a: str) -> list[Chain]:
         found: list[Chain] = []
@@ -249,16 +282,23 @@ class Engine:
             # large fund is one), which investment_web shows.
             if x1 == a or is_empty(dep.days) or dep.facts[0].type not in VENDOR_SIDE_DEPENDENCIES:
                 continue
+            if self.always_blocks(a, x1):
+                continue
             for root, control_days, holder_y, control_w, control_facts in self.controllers(x1):
                 base = dep.weight * control_w * STEP_DECAY * STEP_DECAY
                 days = intersect(dep.days, control_days)
-                if base < MIN_CHAIN_SCORE or is_empty(days):
+                if base < MIN_CHAIN_SCORE or is_empty(days) or self.family_blocks(a, root):
                     continue
                 control = Step("control", control_facts, control_w, holder_y or x1, days=control_days)
+                lowest = MIN_CHAIN_SCORE / base
                 for back in self.backing(root):
+                    if back.weight < lowest:
+                        break  # the rest weigh less
+                    if back.days[1] <= days[0] or back.days[0] >= days[1]:
+                        continue
                     bound = base * back.weight
-                    chain_days = intersect(days, back.days)
-                    if bound < MIN_CHAIN_SCORE or is_empty(chain_days) or back.node in (a, x1):
+                    chain_days = (max(days[0], back.days[0]), min(days[1], back.days[1]))
+                    if back.node in (a, x1) or not self.may_rival(a, back.node):
                         continue
                     orgs = [a, x1]
                     if holder_y and holder_y not in orgs:
@@ -422,8 +462,9 @@ def share_of(step: Step) -> float | None:
 
 
 def chain_order(piece: Piece) -> tuple[Any, ...]:
-    """Best first: the higher score, then fewer facts, then the node ids."""
-    return (-piece.score, len(piece.chain.facts), piece.chain.refs())
+    """Best first: the higher score, then fewer facts, then the node ids, then the facts' ids (a total order:
+    the same graph gives the same words, whatever order the database returns it in)."""
+    return (-piece.score, len(piece.chain.facts), piece.chain.refs(), tuple((f.type, f.id) for f in piece.chain.facts))
 
 
 def link_content(engine: Engine, a: str, rival: str, active: list[Piece], day: int) -> dict[str, list[Any]]:
