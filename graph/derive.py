@@ -163,10 +163,12 @@ def staleness(conn: Connection) -> str | None:
     return None
 
 
-def mark_writing(conn: Connection) -> None:
-    """Called by a load before its first write: until the next derivation, the derived facts are stale."""
+def mark_writing(conn: Connection, writing: bool = True) -> None:
+    """Set by a load before its first write: until the next derivation the derived facts are stale. A load
+    that changed nothing clears it again."""
     with conn.driver.session(database=conn.database) as session:
-        session.run("MATCH (s:DerivedState {name: $name}) SET s.writing = true", name=STATE).consume()
+        session.run("MATCH (s:DerivedState {name: $name}) SET s.writing = $writing", name=STATE,
+                    writing=writing).consume()
 
 
 def _run(session: Any, text: str, **params: Any) -> Any:
@@ -207,9 +209,13 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
                         f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.born <= $gen < n.died SET n.died = $gen",
                         keys=keys, gen=new_gen).consume())
                 created[label], died[label] = len(fresh), len(gone)
+            if current and not any(created.values()) and not any(died.values()):
+                new_gen = generation  # nothing to switch to: the derived facts were current
             session.execute_write(lambda tx: tx.run(
-                "MERGE (s:DerivedState {name: $name}) SET s.generation = $gen, s.derived_at = datetime(), "
-                "s.base_nodes = $nodes, s.base_rels = $rels, s.engine_version = $version, s.writing = false",
+                "MERGE (s:DerivedState {name: $name}) "
+                "SET s.derived_at = CASE WHEN s.generation = $gen THEN s.derived_at ELSE datetime() END, "
+                "s.generation = $gen, s.base_nodes = $nodes, s.base_rels = $rels, s.engine_version = $version, "
+                "s.writing = false",
                 name=STATE, gen=new_gen, nodes=counts[0], rels=counts[1], version=ENGINE_VERSION).consume())
             tell("removing derived facts no longer true")
             for label in DERIVED_LABELS:

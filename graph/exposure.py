@@ -473,8 +473,14 @@ def link_content(engine: Engine, a: str, rival: str, active: list[Piece], day: i
     ordered = sorted(active, key=chain_order)
     content: dict[str, list[Any]] = defaultdict(list)
     clause = engine.rival_clause(a, rival, day)
+    previous: list[Piece] | None = None
     for level in LEVELS:
         kept = [p for p in ordered if p.chain.level <= level]
+        if previous is not None and len(kept) == len(previous):  # the same chains: the same words
+            for values in content.values():
+                values.append(values[-1])
+            continue
+        previous = kept
         if not kept:
             for key, empty in (("scores", 0.0), ("paths", 0), ("kinds", ""), ("holders", ""), ("intermediaries", ""),
                                ("explanations", ""), ("sources", ""), ("best_nodes", ""), ("best_rels", ""),

@@ -66,6 +66,7 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     verify_unchanged(index)  # the files about to be written are those validated
     tell("preparing the schema")
     apply_schema(conn, relationships=not was_empty)
+    stale_before = staleness(conn)
     tell("writing")
     mark_writing(conn)
     summary = LoadSummary()
@@ -87,7 +88,9 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     tell("updating the full-text index")
     await_fulltext_indexes(conn)
     unchanged_since_check(index)
-    if (summary.changed or staleness(conn)) and derives_on_load(conn):
+    if not summary.changed and not stale_before:
+        mark_writing(conn, False)  # the derived facts are as current as before
+    elif derives_on_load(conn):
         summary.derived = derive(conn, tell)
     return summary
 

@@ -18,6 +18,10 @@ def count_graph(conn: Connection) -> dict[str, int]:
     return counts
 
 
+# A derivation's bookkeeping, which says when and in which generation a derived fact was written, not what it is.
+BOOKKEEPING = {"born", "died", "generation", "derived_at"}
+
+
 def fingerprint(conn: Connection) -> str:
     """A hash of every node and relationship with its properties: equal graphs, equal hashes."""
     digest = hashlib.sha256()
@@ -26,7 +30,8 @@ def fingerprint(conn: Connection) -> str:
     keys = {}
     lines = []
     for r in nodes.records:
-        key = f"{sorted(r['labels'])}{sorted(r['props'].items(), key=lambda kv: kv[0])}"
+        props = {k: v for k, v in r["props"].items() if k not in BOOKKEEPING}
+        key = f"{sorted(r['labels'])}{sorted(props.items(), key=lambda kv: kv[0])}"
         keys[r["eid"]] = key
         lines.append(key)
     rels = conn.read("""
