@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from neo4j import Query
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-from graph.db import Connection, unreachable_message
-from graph.errors import DatabaseUnavailable, SupplyGraphError
+from graph.db import Connection, driver_errors
 from graph.exposure import Engine, link_segments
 from graph.facts import read_facts
 from graph.validity import FIRST, LAST, to_date
@@ -179,53 +177,48 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
     """Recomputes every derived fact from the base graph and makes the result visible in one write."""
     tell = phase or (lambda _: None)
     began = time.perf_counter()
-    try:
-        with conn.driver.session(database=conn.database) as session:
-            tell("reading the graph for derived facts")
-            current = _run(session, "MATCH (s:DerivedState {name: $name}) RETURN s.generation AS g", name=STATE).single()
-            generation = current["g"] if current else 0
-            counts = _base_counts(session)
-            facts = session.execute_read(lambda tx: read_facts(tx))
-            read_done = time.perf_counter()
-            tell("deriving families, ownership and exposures")
-            engine = Engine(facts)
-            wanted = {"FamilyMember": list(family_nodes(engine)), "Ownership": list(ownership_nodes(engine)),
-                      "Exposure": list(exposure_nodes(engine))}
-            computed = time.perf_counter()
-            tell("writing derived facts")
-            new_gen = generation + 1
-            created, died = {}, {}
-            for label in DERIVED_LABELS:
-                _clear_leftovers(session, label, generation)
-                keyed = {_key(label, props): props for props in wanted[label]}
-                live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g < n.died "
-                                                      "RETURN n.key AS k", g=generation)}
-                fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
-                gone = [k for k in live if k not in keyed]
-                for chunk in _chunks(fresh, BATCH):
-                    session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen, alive=ALIVE).consume())
-                for chunk in _chunks(gone, BATCH * 5):
-                    session.execute_write(lambda tx, keys=chunk: tx.run(
-                        f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.born <= $gen < n.died SET n.died = $gen",
-                        keys=keys, gen=new_gen).consume())
-                created[label], died[label] = len(fresh), len(gone)
-            if current and not any(created.values()) and not any(died.values()):
-                new_gen = generation  # nothing to switch to: the derived facts were current
-            session.execute_write(lambda tx: tx.run(
-                "MERGE (s:DerivedState {name: $name}) "
-                "SET s.derived_at = CASE WHEN s.generation = $gen THEN s.derived_at ELSE datetime() END, "
-                "s.generation = $gen, s.base_nodes = $nodes, s.base_rels = $rels, s.engine_version = $version, "
-                "s.writing = false",
-                name=STATE, gen=new_gen, nodes=counts[0], rels=counts[1], version=ENGINE_VERSION).consume())
-            tell("removing derived facts no longer true")
-            for label in DERIVED_LABELS:
-                _run(session, f"MATCH (n:{label}) WHERE n.died <= $gen "
-                              "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", gen=new_gen).consume()
-    except ServiceUnavailable as e:  # the previous derived state stays visible
-        raise DatabaseUnavailable(f"{unreachable_message(conn.uri)}; then run `supplygraph derive`") from e
-    except Neo4jError as e:
-        raise SupplyGraphError(f"the server refused the derivation ({e.code}: {e.message}); the previous derived "
-                               "facts stay in place") from e
+    # The driver's failures in graph.db's words; the previous derived state stays visible.
+    with driver_errors(conn.uri, DERIVE_TIMEOUT_S), conn.driver.session(database=conn.database) as session:
+        tell("reading the graph for derived facts")
+        current = _run(session, "MATCH (s:DerivedState {name: $name}) RETURN s.generation AS g", name=STATE).single()
+        generation = current["g"] if current else 0
+        counts = _base_counts(session)
+        facts = session.execute_read(lambda tx: read_facts(tx))
+        read_done = time.perf_counter()
+        tell("deriving families, ownership and exposures")
+        engine = Engine(facts)
+        wanted = {"FamilyMember": list(family_nodes(engine)), "Ownership": list(ownership_nodes(engine)),
+                  "Exposure": list(exposure_nodes(engine))}
+        computed = time.perf_counter()
+        tell("writing derived facts")
+        new_gen = generation + 1
+        created, died = {}, {}
+        for label in DERIVED_LABELS:
+            _clear_leftovers(session, label, generation)
+            keyed = {_key(label, props): props for props in wanted[label]}
+            live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g < n.died "
+                                                  "RETURN n.key AS k", g=generation)}
+            fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
+            gone = [k for k in live if k not in keyed]
+            for chunk in _chunks(fresh, BATCH):
+                session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen, alive=ALIVE).consume())
+            for chunk in _chunks(gone, BATCH * 5):
+                session.execute_write(lambda tx, keys=chunk: tx.run(
+                    f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.born <= $gen < n.died SET n.died = $gen",
+                    keys=keys, gen=new_gen).consume())
+            created[label], died[label] = len(fresh), len(gone)
+        if current and not any(created.values()) and not any(died.values()):
+            new_gen = generation  # nothing to switch to: the derived facts were current
+        session.execute_write(lambda tx: tx.run(
+            "MERGE (s:DerivedState {name: $name}) "
+            "SET s.derived_at = CASE WHEN s.generation = $gen THEN s.derived_at ELSE datetime() END, "
+            "s.generation = $gen, s.base_nodes = $nodes, s.base_rels = $rels, s.engine_version = $version, "
+            "s.writing = false",
+            name=STATE, gen=new_gen, nodes=counts[0], rels=counts[1], version=ENGINE_VERSION).consume())
+        tell("removing derived facts no longer true")
+        for label in DERIVED_LABELS:
+            _run(session, f"MATCH (n:{label}) WHERE n.died <= $gen "
+                          "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", gen=new_gen).consume()
     ended = time.perf_counter()
     return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done)
 
