@@ -294,7 +294,9 @@ def derive() -> None:
     Every load does this; run it after changing the database by hand (the queries that read
     derived facts warn until you do). What is unchanged is not rewritten.
 
-    Example: supplygraph derive
+    \b
+    Example:
+      supplygraph derive
     """
     conn = open_connection()
     try:
@@ -319,7 +321,9 @@ def alerts(since: str, until: str | None, org: str | None, max_intermediaries: i
     that caused it (the stored query new_exposures).
 
     \b
-    Example: supplygraph alerts --since 2025-06-01 --until 2025-06-30 --org openai
+    Examples:
+      supplygraph alerts --since 2025-06-01 --until 2025-06-30 --org openai
+      supplygraph alerts --since 2025-06-01 --format json
     """
     query = get_query("new_exposures")
     conn = open_connection()
