@@ -28,7 +28,8 @@ from graph.config import Settings  # noqa: E402
 from graph.generate import generate  # noqa: E402
 from graph.loader import load_folder  # noqa: E402
 from graph.local_neo4j import USERNAME  # noqa: E402
-from graph.queries import get_query, parse_query_file, run_query  # noqa: E402
+from graph.derive import derive  # noqa: E402
+from graph.queries import get_query, parse_query_file, run_query, warm_up  # noqa: E402
 
 LIVE = parse_query_file(ROOT / "bench" / "live_indirect_links.cypher")
 
@@ -52,10 +53,15 @@ def measure(size: int, runs: int, rng: random.Random) -> list[str]:
         began = time.perf_counter()
         summary = load_folder(conn, folder)
         load_s = time.perf_counter() - began
-        derive_s = summary.derived.seconds if summary.derived else 0.0
-        derived = sum(summary.derived.created.values()) if summary.derived else 0
+        derivation = summary.derived or derive(conn)  # past DERIVE_ON_LOAD_MAX the load leaves it to derive
+        derive_s = derivation.seconds
+        if summary.derived:
+            load_s -= derive_s
+        derived = sum(derivation.created.values())
         labs = [r["id"] for r in conn.read("MATCH (o:Lab) RETURN o.id AS id").records]
         dates = [f"{y}-{m:02d}-15" for y in range(2016, 2027) for m in (1, 7)]
+        warm_up(conn)  # every query planned once, as `db start` does
+        run_query(conn, LIVE, {"org_id": labs[0], "as_of": dates[0]}, timeout=120)
         derived_ms, live_ms, exposed_ms, changes_ms = [], [], [], []
         for _ in range(runs):
             lab, day = rng.choice(labs), rng.choice(dates)
@@ -67,7 +73,7 @@ def measure(size: int, runs: int, rng: random.Random) -> list[str]:
                                                       {"from_date": day, "to_date": month_end})))
         ranking = timed(lambda: run_query(conn, get_query("indirect_links"), {"as_of": "2025-06-15"}))
         conn.close()
-    return [f"{size:,}", f"{load_s:.1f}", f"{derive_s:.1f} ({derive_s / max(load_s - derive_s, 1e-9):.1f}x)",
+    return [f"{size:,}", f"{load_s:.1f}", f"{derive_s:.1f} ({derive_s / load_s:.1f}x)",
             f"{derived / size:.2f}", f"{p(derived_ms, .5)} / {p(derived_ms, .95)}", f"{p(live_ms, .5)} / {p(live_ms, .95)}",
             f"{p(exposed_ms, .5)} / {p(exposed_ms, .95)}", f"{p(changes_ms, .5)} / {p(changes_ms, .95)}", f"{ranking:.0f}"]
 
@@ -80,6 +86,7 @@ def first_after_start() -> float:
         server.stop()
         server.start()
         conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        warm_up(conn)  # what `supplygraph db start` does after a start
         ms = timed(lambda: run_query(conn, get_query("indirect_links"), {"org_id": "openai", "as_of": "2025-06-15"}))
         conn.close()
         return ms
@@ -99,7 +106,7 @@ def main() -> None:
             + table(["relationships", "load s", "derive s (x load)", "derived nodes / rel", "indirect_links ms p50/p95",
                      "live (stop 10) ms p50/p95", "exposed_to ms p50/p95", "new_exposures ms p50/p95",
                      "every-lab ranking ms"], rows)
-            + f"\n\nFirst indirect_links after a server start, on the seed: {first:.0f} ms.\n")
+            + f"\n\nFirst indirect_links after a server start and its warm-up (as `supplygraph db start` does), on the seed: {first:.0f} ms.\n")
     update_section("Exposure engine", body)
     print(body)
 

@@ -1,5 +1,5 @@
-// name: indirect_links
-// description: Indirect competitor links, ranked and explained: A depends on X (X supplies A, partners with A, invested in A or A invested in X) and a rival's family holds X (owns it, invested in it, partners with it, or employs a person who led or sits on the board of X).
+// name: live_indirect_links
+// description: (stop 10, kept for bench/bench_exposure.py) Indirect competitor links, ranked and explained: A depends on X (X supplies A, partners with A, invested in A or A invested in X) and a rival's family holds X (owns it, invested in it, partners with it, or employs a person who led or sits on the board of X).
 // param: org_id string (default: null) the organization A to start from, e.g. "openai"; empty for every lab
 // param: as_of date (default: today) only relationships valid on this date
 // param: max_intermediaries int (default: 2) organizations allowed between A and the rival's holding (0 to 3)

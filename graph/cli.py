@@ -21,7 +21,7 @@ from graph.loader import BATCH_SIZE, DERIVE_ON_LOAD_MAX, load_folder
 from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
 from graph.derive import DeriveSummary, staleness
 from graph.derive import derive as derive_facts
-from graph.queries import QUERY_TIMEOUT_S, StoredQuery, get_query, load_queries, run_query
+from graph.queries import QUERY_TIMEOUT_S, StoredQuery, get_query, load_queries, run_query, warm_up
 from graph.params import checked_text, json_value
 from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
 from graph.readonly import ROW_CAP, run_read_only
@@ -128,6 +128,12 @@ def start() -> None:
     was_running = local.pid() is not None
     uri = local.start()
     click.echo(f"Neo4j {'was already running' if was_running else 'started'} at {uri} (data in {local.home})")
+    if not was_running:  # plan the queries users ask first, so the first answer comes in well under a second
+        conn = open_connection()
+        try:
+            warm_up(conn)
+        finally:
+            conn.close()
 
 
 @db.command()

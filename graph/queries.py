@@ -184,3 +184,19 @@ def run_query(conn: Connection, query: StoredQuery, values: Mapping[str, Any] | 
     """Runs a stored query in a READ transaction; returns its columns and plain-data rows."""
     result = conn.read(query.text, query.bind(values or {}), timeout=timeout)
     return list(result.keys), records_to_rows(result.records)
+
+
+PLACEHOLDERS = {"string": "-", "int": 1, "float": 1.0, "date": dt.date(2000, 1, 1), "bool": False}
+
+
+def warm_up(conn: Connection, folder: Path = CYPHER_DIR) -> int:
+    """Runs each stored query that reads derived facts once, with placeholder values of its parameters'
+    types, so that the server has planned it before a user asks (a plan is cached per query text and
+    parameter types; a fresh server's first plans take seconds). Returns how many it ran."""
+    warmed = 0
+    for query in load_queries(folder).values():
+        if query.reads_derived:
+            values = {p.name: PLACEHOLDERS[p.type] if p.required or p.type != "int" else None for p in query.params}
+            run_query(conn, query, values)
+            warmed += 1
+    return warmed
