@@ -9,7 +9,7 @@ from graph.cli import SEED_DIR, cli
 from graph.db import Connection
 from graph.loader import load_folder
 from graph.errors import QueryError
-from graph.queries import get_query, run_query
+from graph.queries import get_query, load_queries, run_query, warm_up
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +147,8 @@ def test_alerts_print_what_changed(seed: Connection, neo4j_env) -> None:
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"2025-06-18"' in result.stdout and "Meta Platforms" in result.stdout
+
+
+def test_warm_up_plans_every_query_that_reads_derived_facts(seed: Connection) -> None:
+    """`db start` runs it, so that the first link an analyst asks for is not the server's first plan."""
+    assert warm_up(seed) == sum(q.reads_derived for q in load_queries().values()) == 4
