@@ -16,15 +16,19 @@ from graph.model import (
     SOURCES,
     FileSpec,
 )
+from graph.validity import cypher_valid_from, cypher_valid_to
 
 NODE_LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
 SPEC_OF_LABEL = {"Source": SOURCES, "Organization": ORGANIZATIONS, "Person": PEOPLE}
 ALL_RELATIONSHIP_TYPES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 
-# For each row: 'created', 'updated' or 'unchanged', told apart by the stored row hash.
-_OUTCOME = """
+
+def _outcome(also_unchanged_when: str = "true") -> str:
+    """For each row: 'created', 'updated' or 'unchanged', told apart by the stored row hash (and, for a
+    relationship, by `also_unchanged_when` on the stored one)."""
+    return f"""
 WITH row, old, CASE WHEN old IS NULL THEN 'created'
-                    WHEN old.row_hash = row.props.row_hash THEN 'unchanged'
+                    WHEN old.row_hash = row.props.row_hash AND {also_unchanged_when} THEN 'unchanged'
                     ELSE 'updated' END AS outcome
 """
 
@@ -40,6 +44,14 @@ def _dates(var: str, spec: FileSpec) -> str:
     # Dates travel as ISO text and become dates in the server: the driver's date conversion is Python
     # code run for every value, a large share of the client's time.
     return "".join(f", {var}.{c} = date(row.{c})" for c in spec.date_columns)
+
+
+def _validity(var: str) -> str:
+    # The interval of graph.validity, written with the row so that queries test only
+    # `valid_from <= d < valid_to`; from the row's values, not the properties the same SET writes.
+    since, until = "date(row.since)", "date(row.until)"
+    return (f", {var}.valid_from = {cypher_valid_from(since)}"
+            f", {var}.valid_to = {cypher_valid_to(since, until, 'row.props.status')}")
 
 
 def node_query(label: str, fresh: bool = False) -> str:
@@ -67,7 +79,7 @@ RETURN 'created' AS outcome, count(*) AS rows
     return f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (old:{label} {{id: row.props.id}})
-{_OUTCOME}
+{_outcome()}
 CALL (row, outcome) {{
     WITH row, outcome WHERE outcome <> 'unchanged'
     MERGE (n:{label} {{id: row.props.id}})
@@ -95,7 +107,7 @@ UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
 MATCH (b:Organization {{id: row.to_id}})
 CREATE (a)-[r:$(row.type)]->(b)
-SET r = row.props{_dates("r", spec)}
+SET r = row.props{_dates("r", spec)}{_validity("r")}
 RETURN row.type AS kind, 'created' AS outcome, count(*) AS rows
 """
 
@@ -110,7 +122,7 @@ MATCH (a:{from_label} {{id: row.from_id}})
 MATCH (b:Organization {{id: row.to_id}})
 OPTIONAL MATCH ()-[old:{rel_type} {{id: row.props.id}}]->()
 WITH row, a, b, old
-{_OUTCOME}, a, b
+{_outcome('old.valid_to IS NOT NULL')}, a, b
 CALL (row, outcome, old, a, b) {{
     WITH row, outcome, old, a, b WHERE outcome <> 'unchanged'
     CALL (old, a, b) {{
@@ -118,7 +130,7 @@ CALL (row, outcome, old, a, b) {{
         DELETE old
     }}
     MERGE (a)-[r:{rel_type} {{id: row.props.id}}]->(b)
-    SET r = row.props{_dates("r", spec)}
+    SET r = row.props{_dates("r", spec)}{_validity("r")}
 }}
 RETURN outcome, count(*) AS rows
 """

@@ -5,8 +5,12 @@ until > D) and it is not `ended` with an unknown end. Here that is the interval 
 unknown ends open, and empty for an ended relationship with no until. Days are proleptic ordinals
 (`date.toordinal()`), so intersections and unions are integer arithmetic.
 
-The derived facts store the same intervals as `valid_from` / `valid_to` dates, with the open ends as
-FIRST_DATE and LAST_DATE, so that a query tests `x.valid_from <= d < x.valid_to` and nothing else.
+Every base relationship and every derived fact stores the same interval as `valid_from` / `valid_to`
+dates, with the open ends as FIRST_DATE and LAST_DATE, so that a query tests `x.valid_from <= d <
+x.valid_to` and nothing else. The loader and `supplygraph derive` write a relationship's pair with
+`cypher_valid_from` / `cypher_valid_to`, the rule of `fact_interval` in Cypher (an empty interval is
+stored as `valid_to = valid_from`, or `until` before `since` as written). Both ends are exact only
+below LAST_DATE: on 9999-12-31 itself nothing is valid.
 """
 
 from __future__ import annotations
@@ -30,6 +34,18 @@ def fact_interval(since: dt.date | None, until: dt.date | None, status: str) -> 
     start = since.toordinal() if since else FIRST
     end = until.toordinal() if until else LAST
     return (start, end) if start < end else EMPTY
+
+
+def cypher_valid_from(since: str) -> str:
+    """Cypher for a relationship's `valid_from`, given Cypher for its `since` (a date or null)."""
+    return f"coalesce({since}, date('{FIRST_DATE.isoformat()}'))"
+
+
+def cypher_valid_to(since: str, until: str, status: str) -> str:
+    """Cypher for a relationship's `valid_to`: `ended` with no `until` is never valid, so it ends where it
+    starts."""
+    return (f"CASE WHEN {status} = 'ended' AND {until} IS NULL THEN {cypher_valid_from(since)} "
+            f"ELSE coalesce({until}, date('{LAST_DATE.isoformat()}')) END")
 
 
 def started_interval(since: dt.date | None) -> Interval:
