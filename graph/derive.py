@@ -28,7 +28,8 @@ from neo4j import Query
 from graph.db import Connection, driver_errors
 from graph.exposure import Engine, link_segments
 from graph.facts import read_facts
-from graph.validity import FIRST, LAST, to_date
+from graph.load_cypher import ALL_RELATIONSHIP_TYPES
+from graph.validity import FIRST, LAST, cypher_valid_from, cypher_valid_to, to_date
 
 DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember")
 DERIVED_NODE_LABELS = (*DERIVED_LABELS, "DerivedState")
@@ -183,6 +184,7 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         current = _run(session, "MATCH (s:DerivedState {name: $name}) RETURN s.generation AS g", name=STATE).single()
         generation = current["g"] if current else 0
         counts = _base_counts(session)
+        normalise_validity(session)
         facts = session.execute_read(lambda tx: read_facts(tx))
         read_done = time.perf_counter()
         tell("deriving families, ownership and exposures")
@@ -221,6 +223,23 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
                           "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", gen=new_gen).consume()
     ended = time.perf_counter()
     return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done)
+
+
+def normalise_validity(session: Any) -> int:
+    """Gives every base relationship the `valid_from` / `valid_to` its since, until and status make (the
+    loader writes them; one created or edited by hand in Cypher lacks them or disagrees), in batches.
+
+    Returns how many relationships it set.
+    """
+    valid_from = cypher_valid_from("r.since")
+    valid_to = cypher_valid_to("r.since", "r.until", "r.status")
+    # `<>` is also true for a value of another type (a hand-written string), `IS NULL` for a missing one.
+    return _run(session, f"""
+        MATCH ()-[r:{"|".join(ALL_RELATIONSHIP_TYPES)}]->()
+        WITH r, {valid_from} AS valid_from, {valid_to} AS valid_to
+        WHERE r.valid_from IS NULL OR r.valid_to IS NULL OR r.valid_from <> valid_from OR r.valid_to <> valid_to
+        CALL (r, valid_from, valid_to) {{ SET r.valid_from = valid_from, r.valid_to = valid_to }}
+            IN TRANSACTIONS OF 10000 ROWS""").consume().counters.properties_set // 2
 
 
 def _clear_leftovers(session: Any, label: str, generation: int) -> None:
