@@ -11,8 +11,7 @@ WITH date($as_of) AS asOf, COUNT { (:Lab) } AS allLabs
 // supplier), then describe only the suppliers kept: a cloud that supplies thousands of labs is
 // described once, and no per-supplier list is built for the suppliers left out.
 MATCH (v:Organization)-[r:SUPPLIES]->(lab:Lab)
-WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-  AND NOT (r.status = 'ended' AND r.until IS NULL)
+WHERE r.valid_from <= asOf < r.valid_to
 WITH DISTINCT asOf, allLabs, v, lab
 WITH asOf, allLabs, v, count(*) AS labs
 ORDER BY labs DESC, v.name, v.id
@@ -22,8 +21,7 @@ UNWIND range(0, size(vendors) - 1) AS i
 WITH asOf, allLabs, counts, i, vendors[i] AS v, counts[i] AS labs
 CALL (asOf, v) {
     MATCH (v)-[r:SUPPLIES]->(lab:Lab)
-    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    WHERE r.valid_from <= asOf < r.valid_to
     WITH lab, r ORDER BY lab.name, lab.id
     RETURN collect(DISTINCT lab.name) AS labNames, count(r) AS deals,
            collect(DISTINCT r.service) AS serviceSet,
@@ -37,10 +35,9 @@ RETURN 1 + size([c IN counts[..i] WHERE c > labs]) AS rank,
        // again in a subquery of its own: collecting the deals' dates and source lists in the one pass
        // above went over the 512 MiB transaction limit at 10^6 (top suppliers have 15,000 deals each).
        COLLECT { MATCH (v)-[r:SUPPLIES]->(:Lab)
-                 WHERE r.since = first AND (r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)
+                 WHERE r.since = first AND r.valid_from <= asOf < r.valid_to
                  RETURN r.since_text ORDER BY r.id LIMIT 1 }[0] AS since,
        COLLECT { MATCH (v)-[r:SUPPLIES]->(:Lab)
-                 WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-                   AND NOT (r.status = 'ended' AND r.until IS NULL)
+                 WHERE r.valid_from <= asOf < r.valid_to
                  UNWIND r.sources AS s RETURN DISTINCT s ORDER BY s } AS sources
 ORDER BY i

@@ -10,11 +10,9 @@
 MATCH (org:Organization {id: $org_id})
 WITH org, date($as_of) AS asOf
 CALL (org, asOf) {
-    MATCH (org)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
-        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))*(top)
+    MATCH (org)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)*(top)
     WITH DISTINCT top
-    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf)
-        AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
+    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE g.valid_from <= asOf < g.valid_to)*(top)
     RETURN collect(DISTINCT member) AS family
 }
 // The family's rivals by a competes-with edge, found once: testing each candidate's own edges instead read
@@ -22,26 +20,22 @@ CALL (org, asOf) {
 CALL (family, asOf) {
     UNWIND family AS m
     MATCH (m)-[c:COMPETES_WITH]-(x:Organization)
-    WHERE (c.since IS NULL OR c.since <= asOf) AND (c.until IS NULL OR c.until > asOf)
-      AND NOT (c.status = 'ended' AND c.until IS NULL)
+    WHERE c.valid_from <= asOf < c.valid_to
     RETURN collect(DISTINCT x) AS named
 }
 WITH org, family, named, any(m IN family WHERE m:Lab) AS familyHasLab, asOf
 CALL (org, family, named, familyHasLab, asOf) {
     // The three sections cannot share a row (their ranks differ): UNION ALL streams them.
     MATCH (i:Organization)-[r:INVESTED_IN]->(org)
-    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    WHERE r.valid_from <= asOf < r.valid_to
     RETURN 0 AS rank, 'investor' AS section, i, r, org AS t, [] AS also
   UNION ALL
     MATCH (org)-[r:INVESTED_IN]->(t:Organization)
-    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    WHERE r.valid_from <= asOf < r.valid_to
     RETURN 1 AS rank, 'investee' AS section, org AS i, r, t, [] AS also
   UNION ALL
     MATCH (i:Organization)-[own:INVESTED_IN]->(org)
-    WHERE (own.since IS NULL OR own.since <= asOf) AND (own.until IS NULL OR own.until > asOf)
-      AND NOT (own.status = 'ended' AND own.until IS NULL)
+    WHERE own.valid_from <= asOf < own.valid_to
     // What the co-investor holds in the organization itself, in words: once per co-investor, not once per
     // investment of its (a fund's are thousands).
     WITH i, own ORDER BY own.since, own.id
@@ -53,8 +47,7 @@ CALL (org, family, named, familyHasLab, asOf) {
                     + CASE WHEN own.since_text IS NOT NULL THEN ' (' + own.since_text + ')' ELSE '' END) AS also
     MATCH (i)-[r:INVESTED_IN]->(t:Organization)
     WHERE NOT t IN family
-      AND (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-      AND NOT (r.status = 'ended' AND r.until IS NULL)
+      AND r.valid_from <= asOf < r.valid_to
       AND ((t:Lab AND familyHasLab) OR t IN named)
     RETURN 2 AS rank, 'co-investor' AS section, i, r, t, also
 }

@@ -18,24 +18,21 @@ WHERE focus IS NOT NULL
 // Rings of neighbours, each capped so that a hub cannot explode the view (the search stops at the cap).
 CALL (focus, asOf) {
     MATCH (focus)-[r]-(n) WHERE (n:Organization OR n:Person)
-      AND (r.since IS NULL OR r.since <= asOf)
-      AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
+      AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
     WITH DISTINCT n LIMIT $limit
     RETURN collect(n) AS ring1
 }
 CALL (ring1, asOf) {
     UNWIND CASE WHEN $hops >= 2 THEN ring1 ELSE [] END AS m
     MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
-      AND (r.since IS NULL OR r.since <= asOf)
-      AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
+      AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
     WITH DISTINCT n LIMIT $limit
     RETURN collect(n) AS ring2
 }
 CALL (ring2, asOf) {
     UNWIND CASE WHEN $hops >= 3 THEN ring2 ELSE [] END AS m
     MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
-      AND (r.since IS NULL OR r.since <= asOf)
-      AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
+      AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
     WITH DISTINCT n LIMIT $limit
     RETURN collect(n) AS ring3
 }
@@ -44,8 +41,7 @@ UNWIND members AS a
 WITH asOf, members, a
 MATCH (a)-[r]->(b) WHERE b IN members
 WITH asOf, a, r, b WHERE type(r) <> 'SOURCED_FROM'
-  AND (r.since IS NULL OR r.since <= asOf)
-  AND ($include_ended OR ((r.until IS NULL OR r.until > asOf) AND NOT (r.status = 'ended' AND r.until IS NULL)))
+  AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
 WITH DISTINCT a, r, b
 WITH a, r, b, COUNT { (a)--() } + COUNT { (b)--() } AS weight
 ORDER BY weight DESC, r.id

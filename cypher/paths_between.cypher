@@ -30,8 +30,7 @@ WHERE a <> b
 // answer (a longer shortest path is no path within max_hops). The types are every type but SOURCED_FROM (a
 // variable-length pattern cannot say "not SOURCED_FROM").
 MATCH p = allShortestPaths((a)-[:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION*1..6]-(b))
-WHERE all(r IN relationships(p) WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-                                  AND NOT (r.status = 'ended' AND r.until IS NULL))
+WHERE all(r IN relationships(p) WHERE r.valid_from <= asOf < r.valid_to)
 WITH p WHERE length(p) <= $max_hops
 // One row per route (sequence of nodes); parallel relationships between the same two nodes are listed together.
 WITH p, nodes(p) AS ns, relationships(p) AS rs

@@ -13,19 +13,15 @@ MATCH (a:Organization {id: $lab_a}), (b:Organization {id: $lab_b})
 WITH a, b, date($as_of) AS asOf
 // Each side's family: organizations with an owner in common with it (0 hops up counts: itself).
 CALL (a, asOf) {
-    MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
-        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))*(top)
+    MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)*(top)
     WITH DISTINCT top
-    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf)
-        AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
+    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE g.valid_from <= asOf < g.valid_to)*(top)
     RETURN collect(DISTINCT member) AS familyA
 }
 CALL (b, asOf) {
-    MATCH (b)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
-        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))*(top)
+    MATCH (b)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)*(top)
     WITH DISTINCT top
-    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (g.since IS NULL OR g.since <= asOf)
-        AND (g.until IS NULL OR g.until > asOf) AND NOT (g.status = 'ended' AND g.until IS NULL))*(top)
+    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE g.valid_from <= asOf < g.valid_to)*(top)
     RETURN collect(DISTINCT member) AS familyB
 }
 // B's suppliers, read from B's side once (a few per family member): testing each of A's suppliers for
@@ -33,15 +29,13 @@ CALL (b, asOf) {
 CALL (familyB, asOf) {
     UNWIND familyB AS cb
     MATCH (v:Organization)-[rb:SUPPLIES]->(cb)
-    WHERE (rb.since IS NULL OR rb.since <= asOf) AND (rb.until IS NULL OR rb.until > asOf)
-      AND NOT (rb.status = 'ended' AND rb.until IS NULL)
+    WHERE rb.valid_from <= asOf < rb.valid_to
     WITH v, collect({c: cb, r: rb}) AS toB
     RETURN collect({v: v, toB: toB}) AS suppliersB
 }
 UNWIND familyA AS ca
 MATCH (v:Organization)-[ra:SUPPLIES]->(ca)
-WHERE (ra.since IS NULL OR ra.since <= asOf) AND (ra.until IS NULL OR ra.until > asOf)
-  AND NOT (ra.status = 'ended' AND ra.until IS NULL)
+WHERE ra.valid_from <= asOf < ra.valid_to
 WITH suppliersB, v, collect({c: ca, r: ra}) AS toA
 WITH v, toA, [s IN suppliersB WHERE s.v = v | s.toB] AS matched
 WHERE size(matched) > 0

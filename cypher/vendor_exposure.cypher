@@ -13,8 +13,7 @@ CALL (v, asOf) {
     // Dependents: customers, partners, investees.
     MATCH (v)-[r:SUPPLIES|PARTNERS_WITH|INVESTED_IN]-(o:Organization)
     WHERE (r:PARTNERS_WITH OR startNode(r) = v)
-      AND (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-      AND NOT (r.status = 'ended' AND r.until IS NULL)
+      AND r.valid_from <= asOf < r.valid_to
     RETURN 'dependent' AS side,
            CASE type(r) WHEN 'SUPPLIES' THEN 'customer' WHEN 'PARTNERS_WITH' THEN 'partner' ELSE 'investee' END AS relation,
            o, null AS person,
@@ -29,8 +28,7 @@ CALL (v, asOf) {
   UNION
     // Investors in the vendor, one row per investment.
     MATCH (o:Organization)-[r:INVESTED_IN]->(v)
-    WHERE (r.since IS NULL OR r.since <= asOf) AND (r.until IS NULL OR r.until > asOf)
-      AND NOT (r.status = 'ended' AND r.until IS NULL)
+    WHERE r.valid_from <= asOf < r.valid_to
     RETURN 'holder' AS side, 'investor' AS relation, o, null AS person,
            'invested' + CASE WHEN r.round IS NOT NULL THEN ' (' + r.round + ')' ELSE '' END AS detail,
            r.since_text AS since, r.until_text AS until, r.status AS status,
@@ -38,8 +36,7 @@ CALL (v, asOf) {
            [] AS via, [r.id] AS rel_ids, coalesce(r.sources, []) AS sources
   UNION
     // Owners: every organization above the vendor through family edges valid on asOf.
-    MATCH p = (v)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE (f.since IS NULL OR f.since <= asOf)
-        AND (f.until IS NULL OR f.until > asOf) AND NOT (f.status = 'ended' AND f.until IS NULL))+(o:Organization)
+    MATCH p = (v)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)+(o:Organization)
     WHERE o <> v
     WITH o, p ORDER BY length(p), [n IN nodes(p) | n.name], [r IN relationships(p) | type(r)]
     WITH o, collect(p) AS paths
@@ -73,8 +70,7 @@ CALL (v, asOf) {
     MATCH (person:Person)-[led:HOLDS_POSITION]->(v)
     WHERE led.kind IN ['executive', 'founder', 'board'] AND (led.since IS NULL OR led.since <= asOf)
     MATCH (person)-[now:HOLDS_POSITION]->(o:Organization)
-    WHERE o <> v AND (now.since IS NULL OR now.since <= asOf) AND (now.until IS NULL OR now.until > asOf)
-      AND NOT (now.status = 'ended' AND now.until IS NULL)
+    WHERE o <> v AND now.valid_from <= asOf < now.valid_to
     WITH person, o, led, now
     ORDER BY CASE led.kind WHEN 'executive' THEN 0 WHEN 'founder' THEN 1 ELSE 2 END, led.since, led.id,
              CASE now.kind WHEN 'executive' THEN 0 WHEN 'founder' THEN 1 WHEN 'board' THEN 2 ELSE 3 END, now.since, now.id
