@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph import explore, snapshot
+from graph import explore, snapshot, workbench
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect
 from graph.errors import DatabaseUnavailable, SupplyGraphError
@@ -153,18 +153,21 @@ def console(conn: Connection, text: str) -> ReadOnlyResult:
 
 
 def entity_picker(conn: Connection, search_key: str, select_key: str, default_id: str | None,
-                  whole_graph: str | None = None) -> str | None:
+                  whole_graph: str | None = None, organizations_only: bool = False) -> str | None:
     """A search box and a select box of its matches; returns the chosen entity's id.
 
     With an empty search box the default entity is offered, if it exists. `whole_graph` adds a first
-    choice meaning "no entity", returned as None.
+    choice meaning "no entity", returned as None. `organizations_only` leaves people out of the matches
+    (for pages whose queries start from an organization).
     """
-    text = st.text_input("Search an organization or person", key=search_key,
-                         placeholder="a name, alias or id, e.g. Scale AI")
+    what = "an organization" if organizations_only else "an organization or person"
+    text = st.text_input(f"Search {what}", key=search_key, placeholder="a name or alias, e.g. Scale AI")
     if text.strip():
         matches = ask(conn, explore.search_entities, text.strip())
+        if organizations_only:
+            matches = [m for m in matches if "Organization" in (m.get("labels") or [])]
         if not matches:
-            message = md(f"No organization or person matches {text.strip()!r}: try another spelling or part of the name.")
+            message = md(f"No {what.split(' ', 1)[1]} matches {text.strip()!r}: try another spelling or part of the name.")
             if not whole_graph:
                 st.info(message)
                 st.stop()
@@ -232,3 +235,24 @@ def _example(param: Param) -> Any:
         return param.coerce(explore.example_value(param.help))
     except SupplyGraphError:
         return None
+
+
+def exposure_card(card: workbench.Card, key: str) -> None:
+    """One indirect link as a bordered card: rival and kind, the score as a bar, the chain's facts as
+    a list, since when it holds, and the sources as links (graph.workbench.Card)."""
+    with st.container(border=True, key=key):
+        st.markdown(f"**{md(card.rival)}** · {md(card.kind_words)}")
+        st.progress(card.bar, text=f"score {card.score:.3f}")
+        st.markdown("\n".join(f"- {md(step)}" for step in card.steps))
+        if card.also:
+            st.markdown("Also: " + " ".join(md(a) for a in card.also))
+        st.caption(md(f"The link holds {card.holds}."))
+        if card.sources:
+            st.markdown("Sources: " + "; ".join(source_markdown(s) for s in card.sources))
+
+
+def source_markdown(source: workbench.SourceLink) -> str:
+    """"[Reuters, 2025-06-12: Meta takes a 49% stake](https://...)", the text escaped, the link only when
+    it is a web address."""
+    words = md(f"{source.publisher}, {source.date}: {source.title}" if source.publisher else source.title)
+    return f"[{words}]({source.url.replace(')', '%29').replace(' ', '%20')})" if source.url else words

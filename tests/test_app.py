@@ -255,3 +255,73 @@ def test_snapshot_command_writes_the_same_png_each_time(app_env, tmp_path) -> No
     result = CliRunner().invoke(graph.cli.cli, ["snapshot", "scale-ai", "--out", str(tmp_path / "d.png"),
                                                 "--as-of", "June"])
     assert result.exit_code == 1 and "--as-of 'June' is not a date" in result.output
+
+
+# --------------------------------------------------------------------------------------------------
+# Exposure page
+
+
+def exposure_page(as_of: dt.date = dt.date(2025, 6, 15), compare: dt.date = dt.date(2025, 6, 1)) -> AppTest:
+    at = run_page("pages/0_Exposure.py")
+    at.slider(key="exposure_as_of").set_value(as_of).run()
+    at.date_input(key="exposure_compare").set_value(compare).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_exposure_page_shows_openai_links_as_cards(app_env) -> None:
+    at = exposure_page()
+    assert at.selectbox(key="exposure_org").value == "openai"
+    markdown = texts(at.markdown)
+    meta = markdown[markdown.index("**Meta Platforms**"):]
+    meta = meta[:meta.index("Sources:") + 1000]
+    assert "stake" in meta and "Scale AI" in meta and "49%" in meta
+    assert "Reuters, 2025-06-12: " in meta and "(https://" in meta  # sources as links: publisher, date, title
+    assert "The link holds since 2025-06-01, until 2025-06-18." in texts(at.caption)
+    assert len(at.get("progress")) == markdown.count("**") // 2  # one score bar per card
+    assert not at.warning  # the seed's derived facts are current
+
+
+def test_exposure_page_what_changed_in_june_2025(app_env) -> None:
+    at = exposure_page(as_of=dt.date(2025, 6, 30), compare=dt.date(2025, 6, 1))
+    markdown = texts(at.markdown)
+    ended = markdown.index("2025-06-18: the stake link to Meta Platforms ended")
+    started = markdown.index("2025-06-01: the people link to Meta Platforms started")
+    assert ended < started  # newest first
+    assert "cause: Alexandr Wang is Chief AI Officer of Meta Platforms (since 2025-06)" in markdown[started:]
+    assert "cause: Scale AI supplies data labeling to OpenAI (until 2025-06-18)" in markdown[ended:started]
+    # A compare date after the as-of date asks about the same days.
+    at.slider(key="exposure_as_of").set_value(dt.date(2025, 6, 1)).run()
+    at.date_input(key="exposure_compare").set_value(dt.date(2025, 6, 30)).run()
+    assert "2025-06-18: the stake link to Meta Platforms ended" in texts(at.markdown)
+
+
+def test_exposure_page_reverse_view_and_search(app_env) -> None:
+    at = exposure_page()
+    assert "Meta Platforms" in set(at.dataframe[0].value["exposed"])  # who is exposed to OpenAI
+    at.selectbox(key="exposure_reverse").set_value("meta").run()
+    assert "OpenAI" in set(at.dataframe[0].value["exposed"])  # OpenAI is exposed to Meta
+    at.text_input(key="exposure_search").input("Anthropic").run()
+    assert at.selectbox(key="exposure_org").value == "anthropic"
+    assert not at.exception
+    at.text_input(key="exposure_search").input("Alexandr Wang").run()  # a person: not offered
+    assert "No organization matches 'Alexandr Wang'" in texts(at.info)
+
+
+def test_exposure_page_warns_when_derived_facts_are_stale(app_env, seeded) -> None:
+    from graph.derive import mark_writing
+
+    mark_writing(seeded)
+    st.cache_data.clear()
+    try:
+        at = exposure_page()
+        assert "derived facts are stale" in texts(at.warning)
+    finally:
+        mark_writing(seeded, False)
+        st.cache_data.clear()
+
+
+def test_gallery_opens_on_indirect_links_explanation_after_the_names(app_env) -> None:
+    at = run_page("pages/1_Query_gallery.py")
+    assert at.selectbox(key="query").value == "indirect_links"
+    assert list(at.dataframe[0].value.columns)[:3] == ["org", "rival", "explanation"]

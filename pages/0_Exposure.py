@@ -1,0 +1,58 @@
+"""Who could see an organization's data through what it depends on: ranked links, what changed, who is exposed."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from graph import explore, ui, workbench
+
+ui.page_setup("Exposure")
+st.title("Exposure: who could see your data through your vendors?")
+conn = ui.connection()
+
+with st.sidebar:
+    org_id = ui.entity_picker(conn, "exposure_search", "exposure_org", workbench.DEFAULT_ORG, organizations_only=True)
+    today = dt.date.today()
+    first, last = ui.ask(conn, explore.date_range)
+    as_of = st.slider("As of", min_value=dt.date((first or today).year, 1, 1), max_value=max(today, last or today),
+                      value=today, format="YYYY-MM-DD", key="exposure_as_of",
+                      help="The links that held on this date")
+    compare = st.date_input("Compare with", value=today - dt.timedelta(days=30), format="YYYY-MM-DD",
+                            key="exposure_compare", help="What changed between this date and the as-of date")
+
+if message := ui.ask(conn, workbench.stale_message):
+    st.warning(ui.md(message))
+org = ui.ask(conn, explore.entity, org_id)
+if org is None:
+    st.info(ui.md(f"{org_id!r} is no longer in the graph: search again."))
+    st.stop()
+name = org.get("name") or org_id
+
+rows = ui.ask(conn, workbench.links, org_id, as_of)
+cards = workbench.cards(rows, ui.ask(conn, explore.source_details, workbench.source_ids(rows)))
+st.subheader(ui.md(f"{name}'s indirect links to rivals, as of {as_of.isoformat()}"))
+if not cards:
+    st.info(ui.md(f"No indirect link to a rival holds for {name} on {as_of.isoformat()}."))
+for i, card in enumerate(cards):
+    ui.exposure_card(card, key=f"exposure_card_{i}")
+
+start, end = workbench.window(compare, as_of)
+st.subheader(f"What changed between {start.isoformat()} and {end.isoformat()}")
+changes = workbench.change_list(ui.ask(conn, workbench.changes, org_id, compare, as_of))
+if not changes:
+    st.caption("No link started or ended in these days.")
+for change in changes:
+    st.markdown(ui.md(f"{change.date}: the {change.kind} link to {change.rival} {change.change}") +
+                f"  \n*{ui.md('cause: ' + change.cause)}*")
+
+st.subheader("Who is exposed to this organization")
+choices = workbench.reverse_choices(org_id, name, cards)
+rival_id = st.selectbox("Exposed to", list(choices), format_func=choices.get, key="exposure_reverse",
+                        help="The organizations whose indirect links lead to this one's family")
+exposed = workbench.exposed_table(ui.ask(conn, workbench.exposed, rival_id, as_of))
+if exposed:
+    st.dataframe(pd.DataFrame(exposed), hide_index=True, key="exposed_table",
+                 column_config={"explanation": st.column_config.TextColumn("explanation", width="large")})
+else:
+    st.caption(ui.md(f"No organization is exposed to {choices[rival_id]} on {as_of.isoformat()}."))
