@@ -6,7 +6,7 @@ import streamlit as st
 
 from graph import drawing, explore, network, ui
 from graph.errors import SupplyGraphError
-from graph.output import to_csv
+from graph.output import EXPLANATION, reading_order, to_csv
 
 ui.page_setup("Query gallery")
 st.title("Query gallery")
@@ -19,7 +19,9 @@ except SupplyGraphError as e:
 if not queries:
     st.info("There are no stored queries in cypher/ yet.")
     st.stop()
-name = st.selectbox("Query", list(queries), key="query")
+names = list(queries)
+name = st.selectbox("Query", names, index=names.index(explore.GALLERY_FIRST) if explore.GALLERY_FIRST in queries else 0,
+                    key="query", help="It opens on indirect_links: who could see an organization's data through its vendors")
 query = queries[name]
 st.markdown(query.description)
 st.caption(f"Returns: {query.returns}")
@@ -31,7 +33,8 @@ if missing:
     st.stop()
 columns, rows = ui.ask(conn, explore.stored_query_rows, name, values)
 st.caption(f"{len(rows):,} row{'s' if len(rows) != 1 else ''}")
-st.dataframe(explore.table_rows(rows, columns), hide_index=True, key="gallery_table")
+st.dataframe(explore.table_rows(rows, reading_order(columns)), hide_index=True, key="gallery_table",
+             column_config={EXPLANATION: st.column_config.TextColumn(EXPLANATION, width="large")})
 st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv", mime="text/csv",
                    key="gallery_csv", on_click="ignore")
 
