@@ -23,7 +23,7 @@ from graph.derive import DeriveSummary, staleness
 from graph.derive import derive as derive_facts
 from graph.queries import QUERY_TIMEOUT_S, StoredQuery, get_query, load_queries, run_query, warm_up
 from graph.params import checked_text, json_value
-from graph.output import FORMATS, cell_text, terminal_columns, to_csv, to_json
+from graph.output import EXPLANATION, FORMATS, WRAPPED, cell_text, key_columns, to_csv, to_json
 from graph.readonly import ROW_CAP, run_read_only
 from graph.readonly import TIMEOUT_S as READ_ONLY_TIMEOUT_S
 from graph.shipped import shipped
@@ -77,10 +77,17 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     elif fmt == "csv":
         click.echo(to_csv(rows, columns), nl=False)
     else:
-        table = Table(*columns, show_lines=False)
+        # Wrapped at the terminal's width (COLUMNS when it is not a terminal): the explanation takes the
+        # room the short columns leave, the others are never folded below their longest word.
+        table = Table(show_lines=EXPLANATION in columns)
+        for c in columns:
+            if c in WRAPPED:
+                table.add_column(c, ratio=1, min_width=20, overflow="fold")
+            else:
+                table.add_column(c)
         for row in rows:
             table.add_row(*(cell_text(row.get(c)) for c in columns))
-        Console(width=max(120, Console().width)).print(table)
+        Console(width=Console().width).print(table)
         if count:  # part of the table a person reads; stderr stays for what went wrong
             click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
 
@@ -382,8 +389,8 @@ def run_stored_query(name: str, params: tuple[tuple[str, str], ...], fmt: str, t
         warn_if_stale(conn, query)
     finally:
         conn.close()
-    if fmt == "table":  # paths and nodes are for the app's pictures and JSON; a terminal shows the rest
-        columns = terminal_columns(columns, rows)
+    if fmt == "table":  # paths and nodes are for pictures and JSON, every column for json/csv
+        columns = key_columns(columns, rows)
     print_rows(rows, columns, fmt)
 
 

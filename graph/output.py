@@ -60,6 +60,32 @@ def terminal_columns(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> 
     return [c for c in columns if not any(is_graph_value(row.get(c)) for row in rows)]
 
 
+# The explanation is what a reader came for: it goes right after the names (org, rival), and a terminal
+# table of a query that has one shows only these key columns, the rest staying in json/csv.
+EXPLANATION = "explanation"
+NAME_COLUMNS = ("date", "change", "org", "rival")
+KEY_COLUMNS = (*NAME_COLUMNS, "kind", "score", "since", "until", "cause", EXPLANATION)
+WRAPPED = ("cause", EXPLANATION)  # the sentences: they share the width the short columns leave
+
+
+def reading_order(columns: Sequence[str]) -> list[str]:
+    """The columns with the explanation moved to right after the names (date, change, org, rival) it
+    explains; columns of a query with no explanation stay as they are."""
+    if EXPLANATION not in columns:
+        return list(columns)
+    names = [c for c in columns if c in NAME_COLUMNS]
+    return [*names, EXPLANATION, *(c for c in columns if c not in names and c != EXPLANATION)]
+
+
+def key_columns(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The columns of a terminal table: for a query with an explanation, the few a person reads first
+    (names, kind, score, since, until, then the explanation, last so that it takes the width the short
+    columns leave); otherwise every column but graph values."""
+    if EXPLANATION not in columns:
+        return terminal_columns(columns, rows)
+    return [c for c in KEY_COLUMNS if c in columns]
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""

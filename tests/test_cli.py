@@ -110,3 +110,21 @@ def test_every_help_has_an_example_kept_as_written(path: tuple[str, ...], comman
     assert examples and all(e.startswith(" ".join(("supplygraph", *path))) for e in examples), examples
     shown = [line.strip() for line in result.stdout.splitlines()]
     assert [e for e in examples if e not in shown] == []  # each on one line, as written
+
+
+def test_query_table_shows_key_columns_wrapped_at_the_terminal_width(neo4j_env, conn) -> None:
+    from graph.loader import load_folder
+    from graph.cli import SEED_DIR
+
+    load_folder(conn, SEED_DIR)
+    args = ("query", "indirect_links", "-p", "org_id", "openai", "-p", "as_of", "2025-06-15")
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    header = lines[1].split("┃")
+    assert [h.strip() for h in header if h.strip()] == ["org", "rival", "kind", "score", "since", "until", "explanation"]
+    wrapped = " ".join(line.split("│")[-2].strip() for line in lines if line.startswith("│"))
+    assert "Meta Platforms owns 49% of Scale AI (since 2025-06-12)" in wrapped  # the sentence whole, wrapped
+    as_json = run(*args, "--format", "json")
+    assert "path_nodes" in json.loads(as_json.stdout)[0] and "sources" in json.loads(as_json.stdout)[0]

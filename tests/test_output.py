@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from graph.output import terminal_columns, to_csv, to_json
+from graph.output import key_columns, reading_order, terminal_columns, to_csv, to_json
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
@@ -41,3 +41,17 @@ def test_json_has_null_for_nan_and_infinities() -> None:
     text = to_json([{"nan": float("nan"), "inf": [float("inf"), {"x": float("-inf")}], "n": 1.5}])
     assert json.loads(text) == [{"nan": None, "inf": [None, {"x": None}], "n": 1.5}]
     assert "NaN" not in text and "Infinity" not in text
+
+
+def test_reading_order_puts_the_explanation_after_the_names() -> None:
+    columns = ["org_id", "org", "rival_id", "rival", "kind", "score", "explanation", "sources"]
+    assert reading_order(columns) == ["org", "rival", "explanation", "org_id", "rival_id", "kind", "score", "sources"]
+    assert reading_order(["a", "b"]) == ["a", "b"]  # no explanation: as the query wrote them
+
+
+def test_key_columns_of_a_terminal_table() -> None:
+    columns = ["date", "change", "org_id", "org", "rival_id", "rival", "kind", "score", "cause", "explanation",
+               "sources"]
+    assert key_columns(columns, []) == ["date", "change", "org", "rival", "kind", "score", "cause", "explanation"]
+    node = {"element_id": "4:x:1", "labels": ["Organization"], "properties": {}}
+    assert key_columns(["org", "path"], [{"org": "OpenAI", "path": node}]) == ["org"]  # no explanation: all but graphs
