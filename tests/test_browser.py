@@ -173,6 +173,9 @@ INKED = """() => {
 def test_network_view_search_slider_png_offline_and_no_script(watched: Watched, app_url: str) -> None:
     page = watched.page
     page.goto(app_url)
+    # Every page titled in the sidebar, the network first (not "app"), then the Exposure page.
+    expect(page.locator('[data-testid="stSidebarNav"] a')).to_have_text(
+        ["Network", "Exposure", "Query gallery", "Cypher console", "Timeline"])
     search = page.get_by_label("Search an organization or person")
     search.fill("Scale AI")
     search.press("Enter")
