@@ -132,11 +132,6 @@ def _create_query(label: str) -> str:
                if label == "Exposure" else ""))
 
 
-def state(conn: Connection) -> dict[str, Any] | None:
-    records = conn.read("MATCH (s:DerivedState {name: $name}) RETURN properties(s) AS s", {"name": STATE}).records
-    return dict(records[0]["s"]) if records else None
-
-
 def _base_counts(session: Any) -> tuple[int, int]:
     nodes = sum(session.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
                 for label in ("Organization", "Person", "Source"))

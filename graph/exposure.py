@@ -497,10 +497,10 @@ def link_content(engine: Engine, a: str, rival: str, active: list[Piece], day: i
             explanation += f" (and {more} more chain{'s' if more > 1 else ''})"
         sources = list(dict.fromkeys(s for p in kept for f in p.chain.facts for s in f.sources))
         refs = best.refs()
-        rels = [FIELD_SEP.join((str(refs.index(_ref(facts, fact.src, fact))),
-                                str(refs.index(_ref(facts, fact.dst, fact, end=True))), fact.type, fact.id))
+        rels = [FIELD_SEP.join((str(refs.index(_ref(fact.src, fact))),
+                                str(refs.index(_ref(fact.dst, fact, end=True))), fact.type, fact.id))
                 for fact in best.facts
-                if _ref(facts, fact.src, fact) in refs and _ref(facts, fact.dst, fact, end=True) in refs]
+                if _ref(fact.src, fact) in refs and _ref(fact.dst, fact, end=True) in refs]
         content["scores"].append(round(sum(p.score for p in kept), 3))
         content["paths"].append(len({(p.chain.orgs[1], p.chain.holder) for p in kept}))
         content["kinds"].append(best.kind())
@@ -518,7 +518,7 @@ SEP = "\u001f"        # joins the items of one level in a list property (Neo4j l
 FIELD_SEP = "\u001e"  # joins the fields of one item: start index, end index, type, id of a relationship
 
 
-def _ref(facts: Facts, node: str, fact: Fact, end: bool = False) -> str:
+def _ref(node: str, fact: Fact, end: bool = False) -> str:
     if fact.type == "HOLDS_POSITION" and not end:
         return f"p:{node}"
     return f"o:{node}"
