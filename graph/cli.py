@@ -17,7 +17,7 @@ from graph.config import load_settings
 from graph.db import Connection, connect
 from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
-from graph.loader import BATCH_SIZE, DERIVE_ON_LOAD_MAX, load_folder
+from graph.loader import BATCH_SIZE, DERIVE_ON_LOAD_MAX, LoadSummary, load_folder
 from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
 from graph.derive import DeriveSummary, staleness
 from graph.derive import derive as derive_facts
@@ -28,7 +28,9 @@ from graph.readonly import ROW_CAP, run_read_only
 from graph.readonly import TIMEOUT_S as READ_ONLY_TIMEOUT_S
 from graph.shipped import shipped
 from graph.snapshot import HEIGHT, WIDTH
-from graph.validate import check_folder
+from graph.validate import FolderIndex
+from graph.workbook import checked_data
+from graph.export import export as export_data
 from graph.view_settings import DEFAULT_LIMIT, MAX_HOPS
 
 SEED_DIR = shipped("seed_data")
@@ -245,36 +247,49 @@ def generate(out_dir: str, relationships: int, seed: int) -> None:
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=SEED_DIR)
+@click.argument("folder", type=click.Path(path_type=Path), default=SEED_DIR)
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--replace", is_flag=True, help="Also delete what the folder no longer holds, so the graph matches it.")
 @click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Rows per write transaction.")
 @handle_errors
 def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
-    """Validate a data FOLDER (default: the seed data supplygraph ships, seed_data/) and write it into Neo4j.
+    """Validate a data FOLDER (default: the seed data supplygraph ships, seed_data/), or an Excel
+    workbook with one sheet per file, and write it into Neo4j.
 
-    Nothing is written if any row is invalid: every problem is listed with its file, row,
+    Nothing is written if any row is invalid: every problem is listed with its file (or sheet), row,
     column and value. Loading the same folder again changes nothing.
 
     \b
-    Example:
+    Examples:
       supplygraph load seed_data --replace
+      supplygraph load book.xlsx --dry-run
     """
-    index = check_folder(folder)
-    click.echo(f"{folder}: {index.total_rows} rows valid "
-               f"({', '.join(f'{n} {name}' for name, n in index.rows.items())})", err=True)
-    if dry_run:
-        return
+    with checked_data(folder) as checked:
+        for warning in checked.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        index = checked.index
+        click.echo(f"{folder}: {index.total_rows} rows valid "
+                   f"({', '.join(f'{n} {name}' for name, n in index.rows.items())})", err=True)
+        if dry_run:
+            return
+        summary = _write(checked.folder, index, replace, batch_size)
+    _report(summary)
+
+
+def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int) -> LoadSummary:
     conn = open_connection()
     try:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), transient=True,
                       console=Console(stderr=True)) as bar:
             task = bar.add_task("loading", total=index.total_rows)
-            summary = load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
-                                  progress=lambda n: bar.advance(task, n),
-                                  phase=lambda words: bar.update(task, description=words))
+            return load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
+                               progress=lambda n: bar.advance(task, n),
+                               phase=lambda words: bar.update(task, description=words))
     finally:
         conn.close()
+
+
+def _report(summary: LoadSummary) -> None:
     outcomes = ("created", "updated", "unchanged", "deleted")
     rows = [{"kind": kind, **{o: counts[o] for o in outcomes}} for kind, counts in summary.counts.items()]
     print_rows(rows, ["kind", *outcomes], "table", count=False)
@@ -286,6 +301,26 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
     elif summary.changed:
         click.echo(f"derived facts not updated (more than {DERIVE_ON_LOAD_MAX:,} relationships): "
                    "run `supplygraph derive`", err=True)
+
+
+@cli.command("export")
+@click.argument("target", type=click.Path(path_type=Path))
+@handle_errors
+def export_command(target: Path) -> None:
+    """Write the database's base facts to TARGET: a new folder of CSV files, or a workbook (.xlsx)
+    with one sheet per file. Either loads back to the same graph.
+
+    \b
+    Examples:
+      supplygraph export /tmp/snapshot
+      supplygraph export book.xlsx
+    """
+    conn = open_connection()
+    try:
+        rows = export_data(conn, target)
+    finally:
+        conn.close()
+    click.echo(f"{target}: " + ", ".join(f"{n} {name}" for name, n in rows.items()), err=True)
 
 
 def echo_derived(summary: DeriveSummary) -> None:

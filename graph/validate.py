@@ -79,6 +79,7 @@ class ValidationError(SupplyGraphError):
     def __init__(self, folder: Path, problems: list[Problem], truncated: bool = False) -> None:
         self.folder = folder
         self.problems = problems
+        self.truncated = truncated
         count = f"{len(problems)}{'+' if truncated else ''}"
         lines = [f"{count} problem{'s' if len(problems) != 1 else ''} in {folder}; nothing was written:"]
         lines += [f"  {p}" for p in problems]
@@ -169,7 +170,8 @@ def check_folder(folder: Path) -> FolderIndex:
     """Validates every file of a data folder; raises ValidationError listing all problems."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise SupplyGraphError(f"{folder} is not a folder: give a folder holding {', '.join(s.name for s in FILES)}")
+        raise SupplyGraphError(f"{folder} is not a folder: give a folder holding {', '.join(s.name for s in FILES)}, "
+                               "or an Excel workbook (.xlsx) with one sheet per file")
     index = FolderIndex(folder)
     found = _Collector()
     ids: dict[str, set[str]] = {name: set() for name in NODE_FILES}  # for reference checks only
@@ -230,11 +232,9 @@ class _Hashing(io.RawIOBase):
         super().close()
 
 
-@contextlib.contextmanager
-def open_data_file(path: Path) -> Iterator[tuple[TextIO, "hashlib._Hash"]]:
-    """The file as CSV text, and the SHA-256 of the bytes read so far; refuses a symbolic link or a
-    non-regular file at the moment of opening (O_NOFOLLOW, then fstat on the open file), so a file
-    swapped for a link after the folder was listed is not followed either."""
+def open_regular_file(path: Path, put: str) -> io.FileIO:
+    """The file opened for reading, refused if it is a symbolic link (O_NOFOLLOW) or, checked on the open
+    file itself, anything but a regular file; `put` says what to put there instead."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
@@ -245,9 +245,16 @@ def open_data_file(path: Path) -> Iterator[tuple[TextIO, "hashlib._Hash"]]:
     raw = io.FileIO(fd, "r", closefd=True)
     if not S_ISREG(os.fstat(fd).st_mode):
         raw.close()
-        raise SupplyGraphError(f"{path} is not a regular file (a folder, pipe or device): put the CSV file itself "
-                               "in the folder")
-    hashing = _Hashing(raw)
+        raise SupplyGraphError(f"{path} is not a regular file (a folder, pipe or device): put {put}")
+    return raw
+
+
+@contextlib.contextmanager
+def open_data_file(path: Path) -> Iterator[tuple[TextIO, "hashlib._Hash"]]:
+    """The file as CSV text, and the SHA-256 of the bytes read so far; refuses a symbolic link or a
+    non-regular file at the moment of opening (O_NOFOLLOW, then fstat on the open file), so a file
+    swapped for a link after the folder was listed is not followed either."""
+    hashing = _Hashing(open_regular_file(path, "the CSV file itself in the folder"))
     with io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="") as text:
         yield text, hashing.sha
 
