@@ -208,6 +208,15 @@ def downloads(page_html: str, key: str, stem: str) -> None:
                               key=f"{key}_png_download", on_click="ignore")
 
 
+def reset_on_new_options(key: str, options: tuple[Any, ...], default: Any) -> None:
+    """Sets the widget `key` to `default` whenever its options differ from those of the last run (a
+    widget's own memory would keep the old choices that still exist and never add the new defaults)."""
+    seen = f"{key}__options"
+    if st.session_state.get(seen) != options:
+        st.session_state[seen] = options
+        st.session_state[key] = default
+
+
 def file_stem(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "view"
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from graph.facts import Fact, Facts
+from graph.model import POSITION_TYPE
 
 CURRENCY_SIGNS = {"USD": "$"}
 
@@ -64,3 +67,52 @@ def phrase(facts: Facts, fact: Fact, day: int) -> str:
     else:
         text = f"{src} {t} {dst}"
     return text + dates(fact) + status_mark(fact)
+
+
+def years(since_text: str | None, until_text: str | None) -> str:
+    """A span in years for a caption: "2016-2025", "since 2016", "until 2025", or "" when neither is known."""
+    start, end = (since_text or "")[:4], (until_text or "")[:4]
+    if start and end:
+        return start if start == end else f"{start}-{end}"
+    return f"since {start}" if start else (f"until {end}" if end else "")
+
+
+def caption(rel_type: str, props: Mapping[str, Any]) -> str:
+    """What a relationship says in a picture, briefly: "49% stake · $14.3B", "data labeling", "CEO 2016-2025".
+
+    `props` are the relationship's stored properties (docs/schema.md); a caption names no node, the
+    picture does. An end date is said, as "until 2025-06-18", for every type but a position, whose
+    years already say it.
+    """
+    parts: list[str] = []
+    if rel_type == "INVESTED_IN":
+        if props.get("stake_percent") is not None:
+            parts.append(f"{percent(float(props['stake_percent']))} stake")
+        if props.get("amount") is not None:
+            parts.append(money(float(props["amount"]), props.get("currency")))
+        if not parts:
+            parts.append(str(props.get("round") or "investment"))
+    elif rel_type == "SUPPLIES":
+        parts.append(str(props.get("service") or "services").replace("_", " "))
+    elif rel_type == "PARTNERS_WITH":
+        parts.append(f"{str(props.get('kind') or '').replace('_', ' ')} partnership".strip())
+    elif rel_type == "SUBSIDIARY_OF":
+        parts.append("subsidiary")
+    elif rel_type == "ACQUIRED_BY":
+        parts.append("acquired")
+        if props.get("amount") is not None:
+            parts.append(money(float(props["amount"]), props.get("currency")))
+    elif rel_type == POSITION_TYPE:
+        span = years(props.get("since_text"), props.get("until_text"))
+        title = str(props.get("title") or props.get("kind") or "position")
+        return f"{title} {span}".strip() + _status_word(props)
+    else:
+        parts.append(rel_type.replace("_", " ").lower())
+    if props.get("until_text"):
+        parts.append(f"until {props['until_text']}")
+    return " · ".join(parts) + _status_word(props)
+
+
+def _status_word(props: Mapping[str, Any]) -> str:
+    status = props.get("status")
+    return f" ({status})" if status in ("paused", "announced", "reported") else ""

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph import explore, ui, workbench
+from graph import explore, story, story_svg, ui, workbench
 
 ui.page_setup("Exposure")
 st.title("Exposure: who could see your data through your vendors?")
@@ -36,6 +36,21 @@ if not cards:
     st.info(ui.md(f"No indirect link to a rival holds for {name} on {as_of.isoformat()}."))
 for i, card in enumerate(cards):
     ui.exposure_card(card, key=f"exposure_card_{i}")
+
+if cards:
+    st.subheader("The story picture")
+    rivals = {card.rival_id: card.rival for card in cards}
+    # Another organization or date has other links: start again from the best ones.
+    ui.reset_on_new_options("story_links", tuple(rivals), list(rivals)[:story.MAX_STORY_LINKS])
+    chosen = st.multiselect("Links in the picture", list(rivals), format_func=rivals.get, key="story_links",
+                            help="Only these links' chains are drawn: what they depend on, the holders, the rival")
+    highlight = st.selectbox("Highlighted link", chosen or [None], format_func=lambda r: rivals.get(r, "none"),
+                             key="story_highlight", help="Its chain is drawn bold, the others faded")
+    told = ui.ask(conn, story.load_story, org_id, name, as_of, tuple(chosen), highlight)
+    picture = story_svg.svg(told)
+    page = story_svg.page(picture)
+    ui.network(page, height=story_svg.frame_height(picture))
+    ui.downloads(page, key="story", stem=f"{name}-story-{as_of.isoformat()}")
 
 start, end = workbench.window(compare, as_of)
 st.subheader(f"What changed between {start.isoformat()} and {end.isoformat()}")

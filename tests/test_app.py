@@ -325,3 +325,17 @@ def test_gallery_opens_on_indirect_links_explanation_after_the_names(app_env) ->
     at = run_page("pages/1_Query_gallery.py")
     assert at.selectbox(key="query").value == "indirect_links"
     assert list(at.dataframe[0].value.columns)[:3] == ["org", "rival", "explanation"]
+
+
+def test_exposure_page_story_picture_of_the_chosen_links(app_env) -> None:
+    at = exposure_page()
+    assert at.multiselect(key="story_links").value == ["microsoft", "meta", "alphabet", "apple"]
+    assert at.selectbox(key="story_highlight").value == "microsoft"
+    page = picture(at)
+    assert "49% stake · $14.3B" in page and "Scale AI" in page and "<svg" in page
+    assert not re.search(r"\d+:[0-9a-f]{8}-", page)  # names, never element ids
+    at.multiselect(key="story_links").set_value(["meta"]).run()
+    assert at.selectbox(key="story_highlight").value == "meta"
+    page = picture(at)
+    assert "Meta Platforms" in page and "Microsoft Azure" not in page
+    assert at.button(key="story_png")  # the PNG export of the picture, as for the network view
