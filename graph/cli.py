@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from pathlib import Path
@@ -483,16 +484,10 @@ def snapshot_command(entity_id: str, out: Path, hops: int, as_of: str | None, ti
     Example:
       supplygraph snapshot scale-ai --out scale-ai.png --hops 1 --as-of 2025-07-01
     """
-    import datetime as dt
-
-    from graph.errors import ConfigError
     from graph.explore import render_view
     from graph.snapshot import html_to_png
 
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        raise ConfigError(f"--as-of {as_of!r} is not a date: write YYYY-MM-DD") from None
+    day = parse_day("--as-of", as_of, dt.date.today())
     conn = open_connection()
     try:
         page = render_view(conn, entity_id, hops, day, title=title, limit=limit)
@@ -500,3 +495,60 @@ def snapshot_command(entity_id: str, out: Path, hops: int, as_of: str | None, ti
         conn.close()
     out.write_bytes(html_to_png(page, width=width, height=height))
     click.echo(f"wrote {out} ({width}x{height})", err=True)
+
+
+def parse_day(option: str, value: str | None, default: dt.date) -> dt.date:
+    """A YYYY-MM-DD option's date, the default when not given, else a clear error naming the option."""
+    from graph.errors import ConfigError
+
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date: write YYYY-MM-DD") from None
+
+
+@cli.command("brief")
+@click.argument("org")
+@click.option("--as-of", "as_of", default=None, help="The date the brief describes (YYYY-MM-DD); default today.")
+@click.option("--compare", default=None,
+              help="What changed is told from this date to --as-of (YYYY-MM-DD); default 30 days before --as-of.")
+@click.option("--highlight", default=None, help="The rival's id whose chain the picture draws bold; default the best link.")
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: NAME.pdf (the one-page A4 brief) or NAME.svg (its story picture).")
+@handle_errors
+def brief_command(org: str, as_of: str | None, compare: str | None, highlight: str | None, out: Path) -> None:
+    """Write ORG's exposure brief: a one-page A4 PDF, or its story picture as SVG.
+
+    ORG is an organization's id, name or alias. The PDF holds the title, the dates, the story picture
+    (the best links' chains, captioned), the top links with their explanations, what changed since
+    --compare and the sources. The SVG is the picture alone, a vector for slides. The same graph and
+    options give the same bytes.
+
+    \b
+    Examples:
+      supplygraph brief openai --as-of 2025-06-15 --compare 2025-06-01 -o openai.pdf
+      supplygraph brief "Scale AI" --as-of 2025-07-01 -o scale-ai.svg
+    """
+    from graph import brief, story, story_svg
+    from graph.errors import ConfigError
+
+    kind = out.suffix.lower()
+    if kind not in (".pdf", ".svg"):
+        raise ConfigError(f"-o {str(out)!r}: write the brief to a .pdf file or its picture to a .svg file")
+    day = parse_day("--as-of", as_of, dt.date.today())
+    since = parse_day("--compare", compare, brief.default_compare(day))
+    conn = open_connection()
+    try:
+        found = brief.organization(conn, org)
+        org_id, name = str(found["id"]), str(found.get("name") or found["id"])
+        warn_if_stale(conn, get_query("indirect_links"))
+        if kind == ".svg":
+            data = story_svg.svg(story.load_story(conn, org_id, name, day, highlight=highlight)).encode("utf-8")
+        else:
+            made = brief.make_brief(conn, org_id, name, day, since, highlight=highlight)
+    finally:
+        conn.close()
+    if kind == ".pdf":
+        data = brief.brief_pdf(made)
+    out.write_bytes(data)
+    click.echo(f"wrote {out} ({'one A4 page' if kind == '.pdf' else 'SVG'}, {name} as of {day.isoformat()})", err=True)

@@ -140,9 +140,11 @@ def _nodes(graph: nx.MultiDiGraph, pos: dict) -> tuple[list[dict[str, Any]], lis
         label_y = y + r + FONT + 2
         widest = max(text_width(line, FONT) for line in lines)
         taken.append(Box(x - r, y - r, x + r, y + r))
-        taken.append(Box(x - widest / 2, label_y - FONT, x + widest / 2, label_y + FONT * 1.25 * (len(lines) - 1) + 4))
+        label = Box(x - widest / 2 - 3, label_y - FONT, x + widest / 2 + 3, label_y + FONT * 1.25 * (len(lines) - 1) + 4)
+        taken.append(label)
         nodes.append({"x": _n(x), "y": _n(y), "r": _n(r), "shape": shape, "colour": colour, "lines": lines,
-                      "label_y": _n(label_y), "line_step": _n(FONT * 1.25), "tooltip": _tooltip(name, data),
+                      "label_y": _n(label_y), "line_step": _n(FONT * 1.25), "box_x": _n(label.x0), "box_y": _n(label.y0),
+                      "box_w": _n(label.x1 - label.x0), "box_h": _n(label.y1 - label.y0), "tooltip": _tooltip(name, data),
                       "opacity": "1" if data.get("best") else str(FADED), "focus": bool(data.get("focus")),
                       "bold": bool(data.get("best"))})
     return nodes, taken

@@ -208,6 +208,26 @@ def downloads(page_html: str, key: str, stem: str) -> None:
                               key=f"{key}_png_download", on_click="ignore")
 
 
+def story_downloads(picture: str, make_pdf: Callable[[], bytes], identity: str, key: str, stem: str) -> None:
+    """Download buttons for the story picture as SVG (as drawn) and the one-page PDF brief, made on
+    demand by headless Chromium; `identity` names what the PDF would show, so a stale one is not offered."""
+    left, right = st.columns(2)
+    left.download_button("Download the picture (SVG)", picture, file_name=f"{file_stem(stem)}.svg",
+                         mime="image/svg+xml", key=f"{key}_svg", on_click="ignore")
+    state_key = f"{key}_pdf_bytes"
+    if right.button("Make the PDF brief", key=f"{key}_pdf", help="One A4 page: the picture, the top links, "
+                    "what changed and the sources"):
+        try:
+            with st.spinner("Printing the PDF..."):
+                st.session_state[state_key] = (identity, make_pdf())
+        except SupplyGraphError as e:
+            right.error(md(e))
+    made = st.session_state.get(state_key)
+    if made and made[0] == identity:
+        right.download_button("Download the PDF brief", made[1], file_name=f"{file_stem(stem)}.pdf",
+                              mime="application/pdf", key=f"{key}_pdf_download", on_click="ignore")
+
+
 def reset_on_new_options(key: str, options: tuple[Any, ...], default: Any) -> None:
     """Sets the widget `key` to `default` whenever its options differ from those of the last run (a
     widget's own memory would keep the old choices that still exist and never add the new defaults)."""

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph import explore, story, story_svg, ui, workbench
+from graph import brief, explore, story, story_svg, ui, workbench
 
 ui.page_setup("Exposure")
 st.title("Exposure: who could see your data through your vendors?")
@@ -51,6 +51,10 @@ if cards:
     page = story_svg.page(picture)
     ui.network(page, height=story_svg.frame_height(picture))
     ui.downloads(page, key="story", stem=f"{name}-story-{as_of.isoformat()}")
+    ui.story_downloads(picture, lambda: brief.brief_pdf(ui.ask(conn, brief.make_brief, org_id, name, as_of, compare,
+                                                               tuple(chosen), highlight)),
+                       identity=repr((org_id, as_of, compare, chosen, highlight)), key="story",
+                       stem=f"{name}-story-{as_of.isoformat()}")
 
 start, end = workbench.window(compare, as_of)
 st.subheader(f"What changed between {start.isoformat()} and {end.isoformat()}")

@@ -339,3 +339,22 @@ def test_exposure_page_story_picture_of_the_chosen_links(app_env) -> None:
     page = picture(at)
     assert "Meta Platforms" in page and "Microsoft Azure" not in page
     assert at.button(key="story_png")  # the PNG export of the picture, as for the network view
+
+
+def test_exposure_page_downloads_the_story_as_svg_and_the_brief_as_pdf(app_env) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    at = exposure_page()
+
+    def labels() -> list[str]:
+        return [button.proto.label for button in at.get("download_button")]
+
+    assert "Download the picture (SVG)" in labels() and "Download the PDF brief" not in labels()
+    at.button(key="story_pdf").click().run()
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    assert "Download the PDF brief" in labels()
+    _, data = at.session_state["story_pdf_bytes"]
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1 and "Scale AI" in reader.pages[0].extract_text()
