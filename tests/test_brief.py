@@ -10,8 +10,6 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
-
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -20,18 +18,13 @@ import graph.cli
 import graph.errors
 from graph import brief, workbench
 from graph.db import Connection
-from graph.loader import load_folder
+import test_story
 from test_story import HOSTILE, hostile_story, svg_texts
 
 A4_POINTS = (595, 842)
 
 
-@pytest.fixture(scope="module")
-def seed(session_conn: Connection) -> Iterator[Connection]:
-    with session_conn.driver.session(database=session_conn.database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    load_folder(session_conn, graph.cli.SEED_DIR)
-    yield session_conn
+seed = test_story.seed  # the seed, loaded once for the module
 
 
 def pdf_text(data: bytes) -> tuple[int, str, tuple[int, int]]:
