@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -253,3 +254,36 @@ def test_gallery_runs_a_query_and_draws_it(watched: Watched, app_url: str) -> No
     page.screenshot(path=str(ARTIFACTS / "timeline-scale-ai.png"), full_page=True)
     assert watched.dialogs == []
     assert watched.foreign() == []
+
+
+def test_exposure_page_story_picture_and_its_svg_and_pdf_downloads(watched: Watched, app_url: str,
+                                                                   tmp_path: Path) -> None:
+    """OpenAI as of today (the AppTest tests check June 2025's 49% stake): the picture drawn as named,
+    captioned SVG in the page, and both downloads open."""
+    from pypdf import PdfReader
+
+    page = watched.page
+    page.goto(f"{app_url}/Exposure")
+    expect(page.get_by_role("combobox", name="Entity")).to_have_value(re.compile("^OpenAI"))
+    story = picture(page)
+    expect(story.locator("svg text", has_text="OpenAI: how rivals reach what it depends on")).to_have_count(1)
+    expect(story.locator("svg text", has_text="Microsoft Azure").first).to_be_attached()
+    expect(story.locator("svg text", has_text="cloud compute").first).to_be_attached()
+    texts = story.locator("svg text").all_text_contents()
+    assert len(texts) > 20 and not any(re.search(r"\d+:[0-9a-f]{8}-", t) for t in texts)
+    page.screenshot(path=str(ARTIFACTS / "exposure-openai-today.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the picture (SVG)").click()
+    svg_path = tmp_path / "story.svg"
+    info.value.save_as(svg_path)
+    assert "OpenAI: how rivals reach what it depends on" in svg_path.read_text(encoding="utf-8")
+    page.get_by_role("button", name="Make the PDF brief").click()
+    download = page.get_by_role("button", name="Download the PDF brief")
+    expect(download).to_be_visible(timeout=60_000)
+    with page.expect_download() as info:
+        download.click()
+    pdf_path = tmp_path / "brief.pdf"
+    info.value.save_as(pdf_path)
+    reader = PdfReader(pdf_path)
+    assert len(reader.pages) == 1 and "Exposure brief: OpenAI" in reader.pages[0].extract_text()
+    assert watched.dialogs == [] and watched.foreign() == []
