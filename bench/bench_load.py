@@ -402,8 +402,8 @@ def graph_counts(local) -> dict[str, int]:
 
 
 # What the baselines do not write: the row hash (Cypher has no hash function), and what our loader derives
-# (each relationship's validity pair, and the derived-fact nodes of small graphs).
-NOT_COMPARED = {"row_hash", "valid_from", "valid_to"}
+# (each relationship's validity pair and detail, and the derived-fact nodes of small graphs).
+NOT_COMPARED = {"row_hash", "valid_from", "valid_to", "detail"}
 
 
 def graph_fingerprint(local) -> str:

@@ -52,5 +52,5 @@ WITH e.a AS a, e.r AS r, e.b AS b, total
 RETURN a.id AS from_id, a.name AS from_name, labels(a) AS from_labels, type(r) AS type,
        b.id AS to_id, b.name AS to_name, labels(b) AS to_labels,
        r.status AS status, r.since_text AS since, r.until_text AS until,
-       coalesce(r.service, r.title, r.kind, r.round, '') AS detail,
+       r.detail AS detail,
        r.sources AS sources, r.confidence AS confidence, r.id AS rel_id, total

@@ -47,20 +47,7 @@ WITH asOf, lastDate, r, startNode(r) AS a, endNode(r) AS b
 UNWIND [e IN [{event: 'started', date: r.since, text: r.since_text}, {event: 'ended', date: r.until, text: r.until_text}]
         WHERE e.date IS NOT NULL AND e.date <= asOf AND (lastDate IS NULL OR e.date <= lastDate)] AS e
 RETURN e.date AS date, e.text AS date_text, e.event AS event, type(r) AS type,
-       a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
-       CASE type(r)
-         WHEN 'HOLDS_POSITION' THEN coalesce(r.title, r.kind) + CASE WHEN r.title IS NOT NULL THEN ' (' + r.kind + ')' ELSE '' END
-         WHEN 'INVESTED_IN' THEN coalesce(r.round, 'investment')
-              + CASE WHEN r.stake_percent IS NOT NULL THEN ', ' + toString(CASE WHEN r.stake_percent = toInteger(r.stake_percent) THEN toInteger(r.stake_percent) ELSE r.stake_percent END) + '%' ELSE '' END
-              + CASE WHEN r.amount IS NULL THEN ''
-                     WHEN r.amount >= 1e9 THEN ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e9, 1)) + 'B'
-                     ELSE ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e6, 1)) + 'M' END
-         WHEN 'ACQUIRED_BY' THEN 'acquisition'
-              + CASE WHEN r.amount IS NULL THEN ''
-                     WHEN r.amount >= 1e9 THEN ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e9, 1)) + 'B'
-                     ELSE ', ' + coalesce(r.currency + ' ', '') + toString(round(r.amount / 1e6, 1)) + 'M' END
-         ELSE coalesce(r.service, r.kind, '')
-       END AS detail,
+       a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name, r.detail AS detail,
        r.status AS status, r.id AS rel_id, coalesce(r.sources, []) AS sources
 ORDER BY date, event, type, toLower(from_name), from_id, toLower(to_name), to_id, rel_id
 LIMIT $limit

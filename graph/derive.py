@@ -30,6 +30,7 @@ from graph.exposure import Engine, link_segments
 from graph.facts import read_facts
 from graph.load_cypher import ALL_RELATIONSHIP_TYPES
 from graph.validity import FIRST, LAST, cypher_valid_from, cypher_valid_to, to_date
+from graph.wording import DETAIL_PROPERTIES, detail
 
 DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember")
 DERIVED_NODE_LABELS = (*DERIVED_LABELS, "DerivedState")
@@ -180,6 +181,7 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         generation = current["g"] if current else 0
         counts = _base_counts(session)
         normalise_validity(session)
+        normalise_details(session)
         facts = session.execute_read(lambda tx: read_facts(tx))
         read_done = time.perf_counter()
         tell("deriving families, ownership and exposures")
@@ -235,6 +237,21 @@ def normalise_validity(session: Any) -> int:
         WHERE r.valid_from IS NULL OR r.valid_to IS NULL OR r.valid_from <> valid_from OR r.valid_to <> valid_to
         CALL (r, valid_from, valid_to) {{ SET r.valid_from = valid_from, r.valid_to = valid_to }}
             IN TRANSACTIONS OF 10000 ROWS""").consume().counters.properties_set // 2
+
+
+def normalise_details(session: Any) -> int:
+    """Gives every base relationship the `detail` graph.wording makes of its properties (the loader writes
+    it; one created or edited by hand lacks it or disagrees). Returns how many it set."""
+    keys = ", ".join(f".{p}" for p in DETAIL_PROPERTIES)
+    records = _run(session, f"MATCH ()-[r:{'|'.join(ALL_RELATIONSHIP_TYPES)}]->() "
+                            f"RETURN elementId(r) AS id, type(r) AS type, r {{{keys}}} AS props, r.detail AS detail")
+    wrong = [{"id": rec["id"], "detail": text} for rec in records
+             if (text := detail(rec["type"], rec["props"])) != rec["detail"]]
+    for chunk in _chunks(wrong, BATCH * 5):
+        session.execute_write(lambda tx, rows=chunk: tx.run(
+            "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.id SET r.detail = row.detail",
+            rows=rows).consume())
+    return len(wrong)
 
 
 def _clear_leftovers(session: Any, label: str, generation: int) -> None:

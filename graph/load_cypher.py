@@ -122,7 +122,7 @@ MATCH (a:{from_label} {{id: row.from_id}})
 MATCH (b:Organization {{id: row.to_id}})
 OPTIONAL MATCH ()-[old:{rel_type} {{id: row.props.id}}]->()
 WITH row, a, b, old
-{_outcome('old.valid_to IS NOT NULL')}, a, b
+{_outcome('old.valid_to IS NOT NULL AND old.detail IS NOT NULL')}, a, b
 CALL (row, outcome, old, a, b) {{
     WITH row, outcome, old, a, b WHERE outcome <> 'unchanged'
     CALL (old, a, b) {{

@@ -24,6 +24,7 @@ from graph.load_cypher import (
 )
 from graph.model import ORGANIZATIONS, PEOPLE, POSITION_TYPE, POSITIONS, RELATIONSHIPS, ROLE_LABELS, SOURCES, FileSpec
 from graph.validate import FolderIndex, iter_cells, parse_date, parse_number
+from graph.wording import detail
 
 Batch = tuple[str, str, list[dict[str, Any]]]  # query, kind (label or type), rows
 _DONE = object()
@@ -147,6 +148,7 @@ def rows(index: FolderIndex, spec: FileSpec) -> Iterator[dict[str, Any]]:
                 raise SupplyGraphError(  # from a file changed after validation (the value is not shown)
                     f"{spec.name}, row {line}: the relationship type is not one of the model's, so the file "
                     "changed after it was checked: run the load again")
+            props["detail"] = detail(row["type"], props)
         elif roles_index is not None:
             row["labels"] = [ROLE_LABELS[r] for r in values["roles"]]
         yield row

@@ -62,7 +62,7 @@ def graph_from_rows(rows: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
         graph.add_edge(keys[start], keys[end], key=key, type=rel.get("type") or "", status=props.get("status"),
                        since=props.get("since_text") or _text(props.get("since")),
                        until=props.get("until_text") or _text(props.get("until")),
-                       detail=_detail(props), sources=list(props.get("sources") or []),
+                       detail=str(props.get("detail") or ""), sources=list(props.get("sources") or []),
                        confidence=props.get("confidence"))
     return graph
 
@@ -113,13 +113,6 @@ def _collect(value: Any, nodes: dict[str, dict[str, Any]], relationships: list[d
 def _node_key(node: Mapping[str, Any]) -> str:
     props = node.get("properties") or {}
     return str(props.get("id") or node.get("element_id"))
-
-
-def _detail(props: Mapping[str, Any]) -> str:
-    for name in ("service", "title", "kind", "round"):
-        if props.get(name):
-            return str(props[name])
-    return ""
 
 
 def _text(value: Any) -> str | None:

@@ -28,6 +28,35 @@ def percent(value: float) -> str:
     return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%".replace(".0%", "%")
 
 
+# The properties `detail` reads.
+DETAIL_PROPERTIES = ("kind", "title", "round", "stake_percent", "amount", "currency", "service")
+
+
+def detail(rel_type: str, props: Mapping[str, Any]) -> str:
+    """A relationship's key terms in a few words, from its stored properties (file column names): the
+    `detail` the loader writes on every relationship and the timeline, changes and pictures show.
+    "strategic, 49%, $14.3B"; "CEO (executive)"; "chips"."""
+    if rel_type == "HOLDS_POSITION":
+        kind = props.get("kind") or ""
+        return f"{props['title']} ({kind})" if props.get("title") else kind
+    if rel_type == "INVESTED_IN":
+        parts = [props.get("round") or "investment"]
+        if _is_number(props.get("stake_percent")):
+            parts.append(percent(props["stake_percent"]))
+    elif rel_type == "ACQUIRED_BY":
+        parts = ["acquisition"]
+    else:
+        parts = [props.get("service") or props.get("kind") or ""]
+    if _is_number(props.get("amount")):
+        parts.append(money(props["amount"], props.get("currency")))
+    return ", ".join(str(p) for p in parts if p)
+
+
+def _is_number(value: Any) -> bool:
+    # A relationship written by hand may hold a number as text; it is not worded as one.
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def dates(fact: Fact) -> str:
     if fact.since_text and fact.until_text:
         return f" ({fact.since_text} to {fact.until_text})"

@@ -222,7 +222,7 @@ def test_timeline_for_scale_ai_and_the_whole_graph(app_env) -> None:
     at = run_page("pages/3_Timeline.py")
     assert at.selectbox(key="timeline_entity").value == "scale-ai"
     table = at.dataframe[0].value
-    assert "Meta Platforms invested in Scale AI: strategic, 49%, USD 14.3B" in set(table["event"])
+    assert "Meta Platforms invested in Scale AI: strategic, 49%, $14.3B" in set(table["event"])
     assert "Alexandr Wang left Scale AI: CEO (executive)" in set(table["event"])
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     scale_events = len(table)

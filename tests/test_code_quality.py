@@ -20,12 +20,10 @@ def test_pyflakes_finds_nothing() -> None:
 
 # Blocks of BLOCK_LINES or more code lines (comments and blank lines aside, whitespace ignored) that the
 # stored queries write twice. Cypher has no functions of its own, so one query cannot call another's
-# expression: a repeat is named here, per pair of files, until it is gone. Known: the `detail` column of
-# changes_between and timeline (one way out: the loader stores it on each relationship), and the three
-# hops of indirect_links (being rewritten for issue 12). Any other pair fails.
+# expression: a repeat is named here, per pair of files, until it is gone (the way out is usually a fact
+# the loader or the derivation stores, as it stores `detail` and `valid_from`). Any pair fails.
 BLOCK_LINES = 6
-KNOWN_CYPHER_REPEATS = {("changes_between.cypher", "timeline.cypher"),
-                        ("indirect_links.cypher", "indirect_links.cypher")}
+KNOWN_CYPHER_REPEATS: set[tuple[str, str]] = set()
 
 
 def cypher_repeats(folder: Path, size: int = BLOCK_LINES) -> set[tuple[str, str]]:

@@ -204,7 +204,7 @@ def test_changes_between(seeded: Connection) -> None:
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates) and all("2025-06-01" <= d <= "2025-06-30" for d in dates)
     meta = next(r for r in rows if r["rel_id"] == "meta-invests-scale-ai-2025")
-    assert meta["detail"] == "strategic, 49%, USD 14.3B"
+    assert meta["detail"] == "strategic, 49%, $14.3B"
 
 
 def test_source_report(seeded: Connection) -> None:

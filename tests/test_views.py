@@ -91,8 +91,10 @@ def test_graph_from_plain_paths_nodes_and_relationships() -> None:
     meta = plain_node("4:a:2", "meta", "Meta Platforms", "Organization", "Lab", "Investor")
     wang = plain_node("4:a:3", "alexandr-wang", "Alexandr Wang", "Person")
     invest = plain_rel("5:a:1", "INVESTED_IN", "4:a:2", "4:a:1", id="meta-invests", status="active",
-                       since_text="2025-06-12", sources=["reuters-1"], round="strategic")
-    works = plain_rel("5:a:2", "HOLDS_POSITION", "4:a:3", "4:a:2", id="wang-meta", status="active", title="CAIO")
+                       since_text="2025-06-12", sources=["reuters-1"], round="strategic",
+                       detail="strategic, 49%, $14.3B")
+    works = plain_rel("5:a:2", "HOLDS_POSITION", "4:a:3", "4:a:2", id="wang-meta", status="active", title="CAIO",
+                       detail="CAIO (executive)")
     rows = [
         {"p": {"nodes": [meta, scale], "relationships": [invest]}},
         {"n": wang, "r": works, "m": meta, "count": 3},
@@ -104,8 +106,8 @@ def test_graph_from_plain_paths_nodes_and_relationships() -> None:
     assert graph.nodes["meta"]["name"] == "Meta Platforms" and graph.nodes["meta"]["role"] == "Lab"
     assert graph.number_of_edges() == 3
     invest_edge = graph.get_edge_data("meta", "scale-ai")["meta-invests"]
-    assert invest_edge["since"] == "2025-06-12" and invest_edge["detail"] == "strategic"
-    assert graph.get_edge_data("alexandr-wang", "meta")["wang-meta"]["detail"] == "CAIO"
+    assert invest_edge["since"] == "2025-06-12" and invest_edge["detail"] == "strategic, 49%, $14.3B"
+    assert graph.get_edge_data("alexandr-wang", "meta")["wang-meta"]["detail"] == "CAIO (executive)"
     assert network.graph_from_rows([{"x": 1, "name": "no graph here"}]).number_of_nodes() == 0
 
 

@@ -13,7 +13,7 @@ CALL (r) {
 RETURN CASE WHEN startNode(r) = e THEN 'out' ELSE 'in' END AS direction, type(r) AS type,
        other.id AS other_id, other.name AS other_name, labels(other) AS other_labels,
        r.status AS status, r.since_text AS since, r.until_text AS until,
-       coalesce(r.service, r.title, r.kind, r.round, '') AS detail,
+       r.detail AS detail,
        r.amount AS amount, r.currency AS currency, r.stake_percent AS stake_percent, r.note AS note,
        r.confidence AS confidence, r.id AS rel_id, sources
 ORDER BY coalesce(r.since, r.until, date('1900-01-01')) DESC, type, other_name, rel_id
