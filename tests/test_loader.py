@@ -193,6 +193,7 @@ def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> 
     from graph.load_rows import rows as rows_sent
     from graph.model import FILES, ORGANIZATIONS, POSITIONS, RELATIONSHIPS, ROLE_LABELS
     from graph.validate import check_folder, convert, read_rows, row_hash
+    from graph.wording import detail
 
     folder = write_folder(
         tmp_path / "d",
@@ -223,6 +224,8 @@ def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> 
             for column in spec.date_columns:  # dates go as ISO text; the server makes them dates
                 date = props.pop(column, None)
                 assert row.get(column) == (date.isoformat() if date else None)
+            if spec in (POSITIONS, RELATIONSHIPS):  # tests/test_detail.py holds the words to the docs
+                props["detail"] = detail(kind, props)
             assert row["props"] == {**props, "row_hash": digest}
 
 
