@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
 from graph.facts import Fact, Facts, other
-from graph.families import Families
+from graph.families import Families, Timeline
 from graph.model import FAMILY_TYPES
 from graph.ownership import Ownership
 from graph.validity import FIRST, LAST, Interval, intersect, is_empty, years_later
@@ -41,6 +41,9 @@ VENDOR_SIDE_DEPENDENCIES = ("SUPPLIES", "PARTNERS_WITH")
 # A chain's kind is its weakest hold.
 KIND_OF_STEP = {"family": "control", "invest": "stake", "person": "people", "partner": "partnership"}
 KIND_STRENGTH = ("partnership", "people", "stake", "control")
+# An organization's standing towards A on a day, when it is not in a competing family (then it is that
+# family's root); neither can be an organization id.
+OWN, NEUTRAL = "\0own", "\0neutral"
 
 
 def hub(count: int) -> float:
@@ -84,10 +87,10 @@ class Chain:
     days: Interval            # where every fact of the chain holds
     bound: float              # the score with every fact recent: no day scores more
     control: tuple[str, str, str | None] | None = None  # vendor-side: (family root F, way, stake holder Y)
+    facts: tuple[Fact, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def facts(self) -> tuple[Fact, ...]:
-        return tuple(f for s in self.steps for f in s.facts)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facts", tuple(f for s in self.steps for f in s.facts))
 
     @property
     def level(self) -> int:
@@ -176,10 +179,11 @@ class Engine:
         found: list[Chain] = []
 
         def extend(chain: Chain) -> None:
-            if self.may_rival(a, chain.holder):
+            if self.may_rival(a, chain.holder, chain.days):
                 found.append(chain)
-            # Its holder would become an intermediary: not when it is always in A's or a competing family.
-            if chain.level >= MAX_INTERMEDIARIES or self.always_blocks(a, chain.holder):
+            # Its holder would become an intermediary: not when it is in A's or a competing family on
+            # every day the chain holds (then so are the days of every longer chain through it).
+            if chain.level >= MAX_INTERMEDIARIES or not self.may_pass(a, chain.holder, chain.days):
                 return
             lowest = MIN_CHAIN_SCORE / (chain.bound * STEP_DECAY)  # the weakest step still worth taking
             start, end = chain.days
@@ -196,23 +200,33 @@ class Engine:
                 extend(Chain((a, dep.node), (dep,), dep.days, dep.weight))
         return found
 
-    def _days_to_check(self, a: str, x: str) -> list[int]:
-        fam = self.families
-        points = {FIRST} | fam.root_bounds(a) | fam.root_bounds(x)
-        for _, _, ra in fam.root_pieces(a):
-            for _, _, rx in fam.root_pieces(x):
-                points |= fam.competition_bounds(ra, rx)
-        return sorted(d for d in points if FIRST <= d < LAST)
-
     @lru_cache(maxsize=None)
-    def may_rival(self, a: str, x: str) -> bool:
-        """x is, on some day, in a family that competes with A's: a chain may end there."""
+    def standing(self, a: str, x: str) -> Timeline[str]:
+        """What x is to A on each day: in A's family (OWN), in a family competing with A's (that family's
+        root), or neither (NEUTRAL). Its pieces change only where a family or a competition changes."""
         fam = self.families
-        for day in self._days_to_check(a, x):
-            ra, rx = fam.root(a, day), fam.root(x, day)
-            if rx != ra and fam.competes(ra, rx, day):
-                return True
-        return False
+        pieces_a, pieces_x = fam.root_pieces(a), fam.root_pieces(x)
+        points = {FIRST} | fam.root_bounds(a) | fam.root_bounds(x)
+        for _, _, ra in pieces_a:
+            for _, _, rx in pieces_x:
+                points |= fam.competition_bounds(ra, rx)
+        starts = sorted(d for d in points if FIRST <= d < LAST)
+        if len(starts) == 1:  # most organizations: one family and one standing on every day
+            ra, rx = pieces_a[0][2], pieces_x[0][2]
+            return _constant(OWN if rx == ra else rx if fam.competes(ra, rx, FIRST) else NEUTRAL)
+        pieces = []
+        for start, end in zip(starts, starts[1:] + [LAST]):
+            ra, rx = fam.root(a, start), fam.root(x, start)
+            pieces.append((start, end, OWN if rx == ra else rx if fam.competes(ra, rx, start) else NEUTRAL))
+        return Timeline(pieces)
+
+    def may_rival(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
+        """x is, on some of the days, in a family that competes with A's: a chain may end there."""
+        return any(v not in (OWN, NEUTRAL) and s < days[1] and e > days[0] for s, e, v in self.standing(a, x).pieces)
+
+    def may_pass(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
+        """x is, on some of the days, in neither A's family nor a competing one: a chain may pass through it."""
+        return any(v == NEUTRAL and s < days[1] and e > days[0] for s, e, v in self.standing(a, x).pieces)
 
     @lru_cache(maxsize=None)
     def family_blocks(self, a: str, root: str) -> bool:
@@ -224,16 +238,6 @@ class Engine:
         for day in sorted(d for d in points if FIRST <= d < LAST):
             ra = fam.root(a, day)
             if root != ra and not fam.competes(ra, root, day):
-                return False
-        return True
-
-    @lru_cache(maxsize=None)
-    def always_blocks(self, a: str, x: str) -> bool:
-        """x is in A's family or in a family competing with A's on every day: no chain passes through it."""
-        fam = self.families
-        for day in self._days_to_check(a, x):
-            ra, rx = fam.root(a, day), fam.root(x, day)
-            if rx != ra and not fam.competes(ra, rx, day):
                 return False
         return True
 
@@ -282,7 +286,7 @@ class Engine:
             # large fund is one), which investment_web shows.
             if x1 == a or is_empty(dep.days) or dep.facts[0].type not in VENDOR_SIDE_DEPENDENCIES:
                 continue
-            if self.always_blocks(a, x1):
+            if not self.may_pass(a, x1, dep.days):
                 continue
             for root, control_days, holder_y, control_w, control_facts in self.controllers(x1):
                 base = dep.weight * control_w * STEP_DECAY * STEP_DECAY
@@ -298,7 +302,7 @@ class Engine:
                         continue
                     bound = base * back.weight
                     chain_days = (max(days[0], back.days[0]), min(days[1], back.days[1]))
-                    if back.node in (a, x1) or not self.may_rival(a, back.node):
+                    if back.node in (a, x1) or not self.may_rival(a, back.node, chain_days):
                         continue
                     orgs = [a, x1]
                     if holder_y and holder_y not in orgs:
@@ -316,21 +320,21 @@ class Engine:
     # -- days -------------------------------------------------------------------------------------
 
     def _change_points(self, a: str, chain: Chain) -> list[int]:
-        fam = self.families
+        """The days within the chain's on which whether it counts, for which rival, or its score may change."""
         start, end = chain.days
         points = {start}
-        roots_a = {r for s, e, r in fam.root_pieces(a) if s < end and e > start}
-        others: set[str] = set()
-        for org in chain.orgs:
-            points |= fam.root_bounds(org)
-            others |= {r for s, e, r in fam.root_pieces(org) if s < end and e > start}
+        lines = [self.standing(a, o) for o in chain.orgs[1:]]
         if chain.control:
-            others.add(chain.control[0])
-            if chain.control[2]:
-                points |= self.ownership.effective(chain.orgs[1]).get(chain.control[2]).bounds()
-        for ra in roots_a:
-            for r in others:
-                points |= fam.competition_bounds(ra, r)
+            root, _, holder_y = chain.control
+            lines.append(self.standing(a, root))
+            fam = self.families
+            for org in chain.orgs[1:-1]:  # whose family X1, Y and the investor belong to
+                points |= fam.root_bounds(org)
+            if holder_y:
+                points |= self.ownership.effective(chain.orgs[1]).get(holder_y).bounds()
+        for line in lines:
+            if len(line.pieces) > 1:
+                points |= line.bounds()
         points |= self._fact_points(chain.facts)
         return sorted(p for p in points if start <= p < end)
 
@@ -349,14 +353,11 @@ class Engine:
 
     def _held_on(self, a: str, chain: Chain, day: int) -> str | None:
         """The rival this held chain links A to on the day, or None."""
-        fam = self.families
-        ra = fam.root(a, day)
-        rival = fam.root(chain.holder, day)
-        if rival == ra or not fam.competes(ra, rival, day):
+        rival = self.standing(a, chain.holder).at(day)
+        if rival in (OWN, NEUTRAL):
             return None
         for x in chain.orgs[1:-1]:
-            rx = fam.root(x, day)
-            if rx == ra or fam.competes(ra, rx, day):
+            if self.standing(a, x).at(day) != NEUTRAL:
                 return None
         return rival
 
@@ -364,7 +365,6 @@ class Engine:
         fam = self.families
         root, way, holder_y = chain.control or ("", "", None)
         x1 = chain.orgs[1]
-        ra = fam.root(a, day)
         if way == "family" and fam.root(x1, day) != root:
             return None
         if way == "stake":  # by its stake, when X1 is not in the family already
@@ -376,12 +376,14 @@ class Engine:
         investor = back.src if back.type == "INVESTED_IN" else back.dst
         if fam.root(investor, day) != root:
             return None
-        rival = fam.root(chain.holder, day)
-        if root == ra or rival in (ra, root) or fam.competes(ra, root, day) or not fam.competes(ra, rival, day):
+        # F is neither A's family nor a rival of it, the holder is in a rival family other than F, X1 is
+        # in neither A's nor a rival family, and no other intermediary is in A's.
+        rival = self.standing(a, chain.holder).at(day)
+        if rival in (OWN, NEUTRAL, root) or self.standing(a, root).at(day) != NEUTRAL:
             return None
         for x in chain.orgs[1:-1]:
-            rx = fam.root(x, day)
-            if rx == ra or (x == x1 and fam.competes(ra, rx, day)):
+            standing = self.standing(a, x).at(day)
+            if standing == OWN or (x == x1 and standing != NEUTRAL):
                 return None
         return rival
 
@@ -450,6 +452,11 @@ class Engine:
         if labs:
             return f"; {name(rival)} runs rival lab work ({', '.join(labs)})"
         return f"; {name(rival)} competes with {name(a)}"
+
+
+@lru_cache(maxsize=None)
+def _constant(value: str) -> Timeline[str]:
+    return Timeline([(FIRST, LAST, value)])
 
 
 def share_of(step: Step) -> float | None:
