@@ -28,8 +28,9 @@ WITH e, m ORDER BY e.scores[m] DESC, e.org_name, e.rival_name LIMIT $limit
 CALL (e, m) {
     UNWIND split(e.best_nodes[m], '\u001F') AS ref
     OPTIONAL MATCH (o:Organization {id: substring(ref, 2)}) WHERE left(ref, 2) = 'o:'
+    OPTIONAL MATCH (f:Facility {id: substring(ref, 2)}) WHERE left(ref, 2) = 'o:'
     OPTIONAL MATCH (p:Person {id: substring(ref, 2)}) WHERE left(ref, 2) = 'p:'
-    RETURN collect(coalesce(o, p)) AS nodes
+    RETURN collect(coalesce(o, f, p)) AS nodes
 }
 CALL (e, m, nodes) {
     UNWIND [x IN split(e.best_rels[m], '\u001F') WHERE x <> '' | split(x, '\u001E')] AS ref

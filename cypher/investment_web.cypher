@@ -30,8 +30,8 @@ CALL (org, family, named, familyHasLab, asOf) {
     WHERE r.valid_from <= asOf < r.valid_to
     RETURN 0 AS rank, 'investor' AS section, i, r, org AS t, [] AS also
   UNION ALL
-    MATCH (org)-[r:INVESTED_IN]->(t:Organization)
-    WHERE r.valid_from <= asOf < r.valid_to
+    MATCH (org)-[r:INVESTED_IN]->(t)
+    WHERE (t:Organization OR t:Facility) AND r.valid_from <= asOf < r.valid_to
     RETURN 1 AS rank, 'investee' AS section, org AS i, r, t, [] AS also
   UNION ALL
     MATCH (i:Organization)-[own:INVESTED_IN]->(org)

@@ -13,25 +13,26 @@
 // example: :param limit => 300
 OPTIONAL MATCH (org:Organization {id: $entity_id})
 OPTIONAL MATCH (person:Person {id: $entity_id})
-WITH coalesce(org, person) AS focus, date($as_of) AS asOf
+OPTIONAL MATCH (facility:Facility {id: $entity_id})
+WITH coalesce(org, person, facility) AS focus, date($as_of) AS asOf
 WHERE focus IS NOT NULL
 // Rings of neighbours, each capped so that a hub cannot explode the view (the search stops at the cap).
 CALL (focus, asOf) {
-    MATCH (focus)-[r]-(n) WHERE (n:Organization OR n:Person)
+    MATCH (focus)-[r]-(n) WHERE (n:Organization OR n:Person OR n:Facility)
       AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
     WITH DISTINCT n LIMIT $limit
     RETURN collect(n) AS ring1
 }
 CALL (ring1, asOf) {
     UNWIND CASE WHEN $hops >= 2 THEN ring1 ELSE [] END AS m
-    MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
+    MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person OR n:Facility)
       AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
     WITH DISTINCT n LIMIT $limit
     RETURN collect(n) AS ring2
 }
 CALL (ring2, asOf) {
     UNWIND CASE WHEN $hops >= 3 THEN ring2 ELSE [] END AS m
-    MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person)
+    MATCH (m)-[r]-(n) WHERE (n:Organization OR n:Person OR n:Facility)
       AND r.valid_from <= asOf AND ($include_ended OR asOf < r.valid_to)
     WITH DISTINCT n LIMIT $limit
     RETURN collect(n) AS ring3

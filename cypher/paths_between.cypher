@@ -15,11 +15,15 @@ CALL () {
     MATCH (n:Organization {id: $from_id}) RETURN n AS a
   UNION
     MATCH (n:Person {id: $from_id}) RETURN n AS a
+  UNION
+    MATCH (n:Facility {id: $from_id}) RETURN n AS a
 }
 CALL () {
     MATCH (n:Organization {id: $to_id}) RETURN n AS b
   UNION
     MATCH (n:Person {id: $to_id}) RETURN n AS b
+  UNION
+    MATCH (n:Facility {id: $to_id}) RETURN n AS b
 }
 WITH a, b, date($as_of) AS asOf
 WHERE a <> b
@@ -29,7 +33,7 @@ WHERE a <> b
 // The hop bound in the pattern is a literal (6); max_hops filters the found paths afterwards, which gives the same
 // answer (a longer shortest path is no path within max_hops). The types are every type but SOURCED_FROM (a
 // variable-length pattern cannot say "not SOURCED_FROM").
-MATCH p = allShortestPaths((a)-[:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION*1..6]-(b))
+MATCH p = allShortestPaths((a)-[:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION|OWNS|OPERATES|USES|BUILDS*1..6]-(b))
 WHERE all(r IN relationships(p) WHERE r.valid_from <= asOf < r.valid_to)
 WITH p WHERE length(p) <= $max_hops
 // One row per route (sequence of nodes); parallel relationships between the same two nodes are listed together.
@@ -59,7 +63,8 @@ RETURN hops, chain,
                   + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ', ' + r.since_text + ' to ' + r.until_text
                          WHEN r.since_text IS NOT NULL THEN ', since ' + r.since_text
                          WHEN r.until_text IS NOT NULL THEN ', until ' + r.until_text ELSE '' END
-                  + CASE WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END] AS steps,
+                  + CASE WHEN r.status = 'unknown' THEN ' [status unknown]'
+                         WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END] AS steps,
        COLLECT { UNWIND rels AS r UNWIND coalesce(r.sources, []) AS s RETURN DISTINCT s ORDER BY s } AS sources,
        ps[0] AS path
 ORDER BY hops, chain, [n IN ns | n.id]

@@ -28,35 +28,43 @@ CALL (b, asOf) {
 // a supply to B instead read every supply of the large vendors, tens of thousands each.
 CALL (familyB, asOf) {
     UNWIND familyB AS cb
-    MATCH (v:Organization)-[rb:SUPPLIES]->(cb)
-    WHERE rb.valid_from <= asOf < rb.valid_to
-    WITH v, collect({c: cb, r: rb}) AS toB
+    CALL (cb, asOf) {
+        MATCH (v:Organization)-[r:SUPPLIES]->(cb) WHERE r.valid_from <= asOf < r.valid_to RETURN v, r
+      UNION
+        MATCH (cb)-[r:USES]->(v:Facility) WHERE r.valid_from <= asOf < r.valid_to RETURN v, r
+    }
+    WITH v, collect({c: cb, r: r}) AS toB
     RETURN collect({v: v, toB: toB}) AS suppliersB
 }
 UNWIND familyA AS ca
-MATCH (v:Organization)-[ra:SUPPLIES]->(ca)
-WHERE ra.valid_from <= asOf < ra.valid_to
-WITH suppliersB, v, collect({c: ca, r: ra}) AS toA
+CALL (ca, asOf) {
+    MATCH (v:Organization)-[r:SUPPLIES]->(ca) WHERE r.valid_from <= asOf < r.valid_to RETURN v, r
+  UNION
+    MATCH (ca)-[r:USES]->(v:Facility) WHERE r.valid_from <= asOf < r.valid_to RETURN v, r
+}
+WITH suppliersB, v, collect({c: ca, r: r}) AS toA
 WITH v, toA, [s IN suppliersB WHERE s.v = v | s.toB] AS matched
 WHERE size(matched) > 0
 WITH v, toA, matched[0] AS toB
 WITH v, toA, toB, [d IN toA + toB | d.r] AS rels
 RETURN v.id AS vendor_id, v.name AS vendor,
-       COLLECT { UNWIND rels AS r RETURN DISTINCT r.service AS s ORDER BY s } AS services,
+       COLLECT { UNWIND rels AS r WITH r WHERE r.service IS NOT NULL RETURN DISTINCT r.service AS s ORDER BY s } AS services,
        COLLECT { UNWIND toA AS d RETURN DISTINCT d.c.name AS n ORDER BY n } AS customers_a,
        COLLECT { UNWIND toB AS d RETURN DISTINCT d.c.name AS n ORDER BY n } AS customers_b,
        COLLECT { UNWIND toA AS d WITH d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
-                 RETURN r.service + ' to ' + c.name
+                 RETURN CASE WHEN type(r) = 'USES' THEN c.name + ' uses it' ELSE r.service + ' to ' + c.name END
                    + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
                           WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
                           WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
-                   + CASE WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_a,
+                   + CASE WHEN r.status = 'unknown' THEN ' [status unknown]'
+                          WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_a,
        COLLECT { UNWIND toB AS d WITH d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
-                 RETURN r.service + ' to ' + c.name
+                 RETURN CASE WHEN type(r) = 'USES' THEN c.name + ' uses it' ELSE r.service + ' to ' + c.name END
                    + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
                           WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
                           WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
-                   + CASE WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_b,
+                   + CASE WHEN r.status = 'unknown' THEN ' [status unknown]'
+                          WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_b,
        reduce(m = null, r IN rels | CASE WHEN r.since IS NOT NULL AND (m IS NULL OR r.since < m.since) THEN r ELSE m END).since_text AS since,
        COLLECT { UNWIND rels AS r RETURN DISTINCT r.id AS id ORDER BY id } AS rel_ids,
        COLLECT { UNWIND rels AS r UNWIND coalesce(r.sources, []) AS s RETURN DISTINCT s ORDER BY s } AS sources

@@ -9,18 +9,20 @@ MATCH (s:Source)
 WHERE toLower(trim(s.publisher)) = toLower(trim($publisher))
 WITH collect(s) AS pubSources
 CALL (pubSources) {
-    // Relationships cite sources in a list property: the fact_sources index finds the ones that
-    // cite each of the publisher's sources, instead of reading every relationship's list.
+    // Relationships cite sources in a list property: the fact_sources index (and facility_fact_sources,
+    // for the types that join organizations to facilities) finds the ones that cite each of the
+    // publisher's sources, instead of reading every relationship's list.
     UNWIND pubSources AS s
-    CALL db.index.fulltext.queryRelationships('fact_sources', '"' + s.id + '"') YIELD relationship AS r
+    UNWIND ['fact_sources', 'facility_fact_sources'] AS index
+    CALL db.index.fulltext.queryRelationships(index, '"' + s.id + '"') YIELD relationship AS r
     WITH r, collect(s) AS cited
     RETURN 'relationship' AS kind, type(r) AS type, startNode(r) AS a, endNode(r) AS b, r AS fact, cited
   UNION ALL
     UNWIND pubSources AS s
     MATCH (n)-[:SOURCED_FROM]->(s)
     WITH n, collect(s) AS cited
-    RETURN CASE WHEN n:Person THEN 'person' ELSE 'organization' END AS kind,
-           CASE WHEN n:Person THEN 'Person' ELSE 'Organization' END AS type, n AS a, null AS b, n AS fact, cited
+    RETURN CASE WHEN n:Person THEN 'person' WHEN n:Facility THEN 'facility' ELSE 'organization' END AS kind,
+           CASE WHEN n:Person THEN 'Person' WHEN n:Facility THEN 'Facility' ELSE 'Organization' END AS type, n AS a, null AS b, n AS fact, cited
 }
 WITH kind, type, a, b, fact, cited,
      reduce(m = null, x IN cited | CASE WHEN m IS NULL OR x.date < m.date THEN x ELSE m END) AS first

@@ -31,6 +31,8 @@ CALL (asOf, lastDate, starts) {
         MATCH (n:Organization {id: $entity_id}) RETURN n
       UNION
         MATCH (n:Person {id: $entity_id}) RETURN n
+      UNION
+        MATCH (n:Facility {id: $entity_id}) RETURN n
     }
     MATCH (n)-[r]-()
     WHERE NOT r:SOURCED_FROM

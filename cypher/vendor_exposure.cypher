@@ -11,8 +11,8 @@ MATCH (v:Organization {id: $vendor_id})
 WITH v, date($as_of) AS asOf
 CALL (v, asOf) {
     // Dependents: customers, partners, investees.
-    MATCH (v)-[r:SUPPLIES|PARTNERS_WITH|INVESTED_IN]-(o:Organization)
-    WHERE (r:PARTNERS_WITH OR startNode(r) = v)
+    MATCH (v)-[r:SUPPLIES|PARTNERS_WITH|INVESTED_IN]-(o)
+    WHERE (o:Organization OR o:Facility) AND (r:PARTNERS_WITH OR startNode(r) = v)
       AND r.valid_from <= asOf < r.valid_to
     RETURN 'dependent' AS side,
            CASE type(r) WHEN 'SUPPLIES' THEN 'customer' WHEN 'PARTNERS_WITH' THEN 'partner' ELSE 'investee' END AS relation,

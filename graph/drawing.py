@@ -33,12 +33,15 @@ from graph.model import POSITION_TYPE, ROLE_LABELS
 DEFAULT_MAX_NODES = 1500
 
 # Role -> (legend name, fill colour, vis-network shape). An organization with several roles is drawn
-# as its first role in ROLES order (graph.network.role_of): lab > vendor > investor > government.
+# as its first role in ROLES order (graph.network.role_of): lab > vendor > investor > government >
+# customer. A facility (a data center, GPU cluster, fab) is drawn as a cylinder.
 ROLE_STYLES: dict[str, tuple[str, str, str]] = {
     "Lab": ("Lab", "#4263eb", "dot"),
     "Vendor": ("Vendor", "#f08c00", "square"),
     "Investor": ("Investor", "#2f9e44", "diamond"),
     "Government": ("Government", "#c92a2a", "triangle"),
+    "Customer": ("Customer", "#d6336c", "star"),
+    "Facility": ("Facility", "#0b7285", "database"),
     "Person": ("Person", "#ae3ec9", "hexagon"),
     "Organization": ("Other organization", "#868e96", "dot"),
     "Source": ("Source", "#adb5bd", "box"),
@@ -53,6 +56,10 @@ EDGE_COLOURS: dict[str, str] = {
     "SUBSIDIARY_OF": "#495057",
     "ACQUIRED_BY": "#212529",
     "REVIEWS": "#c92a2a",
+    "OWNS": "#5c940d",
+    "OPERATES": "#0b7285",
+    "USES": "#d6336c",
+    "BUILDS": "#e67700",
     POSITION_TYPE: "#ae3ec9",
 }
 OTHER_EDGE_COLOUR = "#868e96"
@@ -66,6 +73,7 @@ STATUS_STYLES: dict[str, tuple[Any, float, str]] = {
     "reported": ([10, 6], 0.6, "reported (unconfirmed)"),
     "paused": ([2, 5], 0.6, "paused"),
     "ended": ([6, 6], 0.8, "ended"),
+    "unknown": ([10, 6], 0.6, "status unknown"),
 }
 SYMMETRIC_TYPES = frozenset({"COMPETES_WITH"})
 MAX_LABEL = 40

@@ -26,7 +26,7 @@ from graph import drawing, network
 APP_QUERIES = CYPHER_DIR / "app"
 DEFAULT_FOCUS = "scale-ai"
 GALLERY_FIRST = "indirect_links"  # the question most analysts come with
-ROLE_CHOICES = (*ROLE_LABELS.values(), "Person")
+ROLE_CHOICES = (*ROLE_LABELS.values(), "Facility", "Person")
 TYPE_CHOICES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 STATUS_CHOICES = STATUSES
 WORD = re.compile(r"\w+", re.UNICODE)

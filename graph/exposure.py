@@ -504,10 +504,10 @@ def link_content(engine: Engine, a: str, rival: str, active: list[Piece], day: i
             explanation += f" (and {more} more chain{'s' if more > 1 else ''})"
         sources = list(dict.fromkeys(s for p in kept for f in p.chain.facts for s in f.sources))
         refs = best.refs()
-        rels = [FIELD_SEP.join((str(refs.index(_ref(fact.src, fact))),
-                                str(refs.index(_ref(fact.dst, fact, end=True))), fact.type, fact.id))
-                for fact in best.facts
-                if _ref(fact.src, fact) in refs and _ref(fact.dst, fact, end=True) in refs]
+        rels = [FIELD_SEP.join((str(refs.index(_ref(start, fact))), str(refs.index(_ref(end, fact, end=True))),
+                                rel_type, fact.id))
+                for fact in best.facts for rel_type, start, end in (fact.edge,)
+                if _ref(start, fact) in refs and _ref(end, fact, end=True) in refs]
         content["scores"].append(round(sum(p.score for p in kept), 3))
         content["paths"].append(len({(p.chain.orgs[1], p.chain.holder) for p in kept}))
         content["kinds"].append(best.kind())

@@ -1,6 +1,6 @@
 """A synthetic data folder of any size, for benchmarks and load tests.
 
-`generate(out_dir, relationships, seed)` writes the five files of graph.model.FILES with a realistic
+`generate(out_dir, relationships, seed)` writes the six files of graph.model.FILES with a realistic
 shape: mixed roles and relationship types, a heavy-tailed degree distribution (a few hubs: clouds and
 chip makers with thousands of customers, funds with thousands of portfolio companies, while no company
 has thousands of investors, partners, parents or leaders), mixed date precision, and citations of
@@ -30,21 +30,26 @@ ZIPF_EXPONENT = 1.1
 # investors, and every two-step question touched most of the graph.)
 MILD_EXPONENT = 0.6
 POSITION_SHARE = 0.15
+FACILITY_EDGE_SHARE = 0.08  # of relationships.csv: organizations' edges to facilities
+FACILITY_EDGE_WEIGHTS = (("USES", 0.35), ("OPERATES", 0.2), ("OWNS", 0.2), ("SUPPLIES", 0.1), ("INVESTED_IN", 0.1),
+                         ("BUILDS", 0.05))
 
 # Role sets of an organization, with their weights (single roles plus a few multi-role mixes).
 ROLE_MIXES: tuple[tuple[tuple[str, ...], float], ...] = (
     (("lab",), 0.10), (("vendor",), 0.45), (("investor",), 0.35), (("government",), 0.01),
     (("lab", "vendor"), 0.04), (("vendor", "investor"), 0.04), (("lab", "investor"), 0.01),
+    (("customer",), 0.02),
 )
 ROLE_BITS = {role: 1 << i for i, role in enumerate(model.ROLES)}
 LAB, VENDOR, INVESTOR, GOVERNMENT = (ROLE_BITS[r] for r in ("lab", "vendor", "investor", "government"))
-NAME_SUFFIX = {"lab": "Labs", "vendor": "Systems", "investor": "Capital", "government": "Agency"}
+NAME_SUFFIX = {"lab": "Labs", "vendor": "Systems", "investor": "Capital", "government": "Agency",
+               "customer": "Group"}
 
 REL_TYPE_WEIGHTS = (
     ("SUPPLIES", 0.35), ("INVESTED_IN", 0.25), ("PARTNERS_WITH", 0.18), ("COMPETES_WITH", 0.165),
     ("SUBSIDIARY_OF", 0.03), ("ACQUIRED_BY", 0.015), ("REVIEWS", 0.01),
 )
-OPEN_STATUSES = (("active", 0.70), ("paused", 0.06), ("announced", 0.12), ("reported", 0.12))
+OPEN_STATUSES = (("active", 0.70), ("paused", 0.06), ("announced", 0.12), ("reported", 0.10), ("unknown", 0.02))
 CONFIDENCE_WEIGHTS = (("high", 0.75), ("medium", 0.20), ("low", 0.05))
 POSITION_KIND_WEIGHTS = (("employee", 0.30), ("executive", 0.25), ("board", 0.20), ("founder", 0.15),
                          ("advisor", 0.10))
@@ -75,6 +80,7 @@ def counts_for(relationships: int) -> dict[str, int]:
         model.SOURCES.name: max(5, relationships // 10),
         model.ORGANIZATIONS.name: max(20, relationships // 8),
         model.PEOPLE.name: max(5, relationships // 20),
+        model.FACILITIES.name: max(3, relationships // 40),
         model.POSITIONS.name: positions,
         model.RELATIONSHIPS.name: relationships - positions,
     }
@@ -181,6 +187,7 @@ class Generator:
         self.out_dir = Path(out_dir)
         self.counts = counts_for(relationships)
         self.rng = Random(seed)
+        self.seed = seed
         self.dates = Dates(self.rng)
         self.confidence = Picker(self.rng, CONFIDENCE_WEIGHTS)
         self.open_status = Picker(self.rng, OPEN_STATUSES)
@@ -304,6 +311,24 @@ class Generator:
                    since, until, status, self.cite(), self.confidence(),
                    "synthetic" if rng.random() < 0.05 else ""]
 
+    def facility_rows(self) -> Iterator[list[str]]:
+        # A random stream of their own: the rows of the other files stay as they were before facilities.
+        rng = Random(self.seed * 7919 + 1)
+        n = self.counts[model.FACILITIES.name]
+        n_src, src_width = self.src_ids
+        for i in range(n):
+            since = f"{rng.randint(2016, 2026)}" + (f"-{rng.randint(1, 12):02d}" if rng.random() < 0.6 else "")
+            yield [self.facility_id(i), f"Site {i + 1}", rng.choice(model.FACILITY_KINDS),
+                   rng.choice(COUNTRIES) if rng.random() < 0.9 else "", "Region" if rng.random() < 0.3 else "",
+                   rng.choice(model.FACILITY_STATUSES), str(rng.randint(5, 3000)) if rng.random() < 0.7 else "",
+                   str(rng.randint(1, 400) * 1000) if rng.random() < 0.5 else "",
+                   "Accelerator X" if rng.random() < 0.5 else "", since, "", f"Site{i + 1}" if rng.random() < 0.2 else "",
+                   "Synthetic site." if rng.random() < 0.5 else "", make_id("src", rng.randrange(n_src) + 1, src_width),
+                   rng.choice(model.CONFIDENCES)]
+
+    def facility_id(self, i: int) -> str:
+        return make_id("fac", i + 1, id_width(self.counts[model.FACILITIES.name], 4))
+
     def relationship_rows(self) -> Iterator[list[str]]:
         rng = self.rng
         n = self.counts[model.RELATIONSHIPS.name]
@@ -316,7 +341,8 @@ class Generator:
             "REVIEWS": self._reviews,
         }
         columns = model.RELATIONSHIPS.columns
-        for k in range(n):
+        n_facility_edges = round(n * FACILITY_EDGE_SHARE) if n >= 50 else 0
+        for k in range(n - n_facility_edges):
             rel_type: str = type_of()  # type: ignore[assignment]
             made = makers[rel_type]()
             if made is None:  # no family parent left to give: a competitor edge instead
@@ -330,6 +356,38 @@ class Generator:
                    "note": "synthetic" if rng.random() < 0.03 else "",
                    "sources": self.cite(), "confidence": self.confidence(), **extra}
             yield [row.get(c, "") for c in columns]
+        facility_type = Picker(rng, FACILITY_EDGE_WEIGHTS)
+        for k in range(n - n_facility_edges, n):  # last, so the rows above are as they were before facilities
+            rel_type = facility_type()  # type: ignore[assignment]
+            src, extra = self._to_facility(rel_type)
+            since, until, status = self.status_span()
+            row = {"id": make_id("r", k + 1, width), "from_id": self.org_id(src), "type": rel_type,
+                   "to_id": self.facility_id(rng.randrange(self.counts[model.FACILITIES.name])), "since": since,
+                   "until": until, "status": status, "sources": self.cite(), "confidence": self.confidence(), **extra}
+            yield [row.get(c, "") for c in columns]
+
+    def _to_facility(self, rel_type: str) -> tuple[int, dict[str, str]]:
+        """(from index, type-specific columns) of an organization's edge to a facility."""
+        rng = self.rng
+        if rel_type == "USES":
+            user = (self.pools["mild lab"] if rng.random() < 0.6 else self.pools["mild any"]).draw()
+            extra = {"quantity": str(rng.randint(1, 200) * 500), "unit": "gpus"} if rng.random() < 0.4 else {}
+            if rng.random() < 0.3:
+                extra.update(value=self._amount(), currency="USD")
+            return user, extra
+        if rel_type == "OWNS":
+            return self.pools["any"].draw(), ({"stake_percent": f"{rng.uniform(5, 100):.1f}"} if rng.random() < 0.5 else {})
+        if rel_type == "SUPPLIES":
+            vendor = self.pools["vendor"].draw()
+            service = rng.choice(self.service_names(vendor))
+            extra = {"service": service}
+            if rng.random() < 0.3:
+                extra.update(quantity=str(rng.randint(10, 900)), unit="mw" if service == "energy" else "servers")
+            return vendor, extra
+        if rel_type == "INVESTED_IN":
+            return self.pools["investor"].draw(), {"amount": self._amount(), "currency": "USD",
+                                            **({"stake_percent": f"{rng.uniform(1, 49):.1f}"} if rng.random() < 0.5 else {})}
+        return self.pools["any"].draw(), {}  # OPERATES, BUILDS
 
     # -- relationship types: (from index, to index, type-specific columns) ---------------------
 
@@ -414,7 +472,8 @@ class Generator:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         producers = {
             model.SOURCES.name: self.source_rows, model.ORGANIZATIONS.name: self.organization_rows,
-            model.PEOPLE.name: self.people_rows, model.POSITIONS.name: self.position_rows,
+            model.PEOPLE.name: self.people_rows, model.FACILITIES.name: self.facility_rows,
+            model.POSITIONS.name: self.position_rows,
             model.RELATIONSHIPS.name: self.relationship_rows,
         }
         written: dict[str, int] = {}

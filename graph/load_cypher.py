@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from graph.errors import SupplyGraphError
 from graph.model import (
+    FACILITIES,
+    FACILITY,
+    ORGANIZATION,
     ORGANIZATIONS,
     PEOPLE,
     POSITION_TYPE,
@@ -18,8 +21,10 @@ from graph.model import (
 )
 from graph.validity import cypher_valid_from, cypher_valid_to
 
-NODE_LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
-SPEC_OF_LABEL = {"Source": SOURCES, "Organization": ORGANIZATIONS, "Person": PEOPLE}
+NODE_LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: ORGANIZATION, PEOPLE.name: "Person",
+               FACILITIES.name: FACILITY}
+SPEC_OF_LABEL = {"Source": SOURCES, ORGANIZATION: ORGANIZATIONS, "Person": PEOPLE, FACILITY: FACILITIES}
+END_LABELS = (ORGANIZATION, FACILITY)  # what a relationship may end at
 ALL_RELATIONSHIP_TYPES = (*RELATIONSHIP_TYPES, POSITION_TYPE)
 
 
@@ -90,36 +95,37 @@ RETURN outcome, count(*) AS rows
 """
 
 
-def allowed(label: str, rel_type: str | None = None) -> None:
+def allowed(label: str, rel_type: str | None = None, to_label: str = ORGANIZATION) -> None:
     """Refuses, where the query text is built, a label or type that is not the model's: they are pasted
     into Cypher, so nothing else may ever reach here (not even from a file changed after validation)."""
-    if label not in SPEC_OF_LABEL or (rel_type is not None and rel_type not in ALL_RELATIONSHIP_TYPES):
+    if (label not in SPEC_OF_LABEL or to_label not in END_LABELS
+            or (rel_type is not None and rel_type not in ALL_RELATIONSHIP_TYPES)):
         raise SupplyGraphError("a relationship type or label outside the data model reached the loader's query "
                                "building; nothing of it was written: run the load again")
 
 
-def fresh_relationships_query(from_label: str, spec: FileSpec) -> str:
+def fresh_relationships_query(from_label: str, spec: FileSpec, to_label: str = ORGANIZATION) -> str:
     """Into an empty database: rows of any type in one batch (the type is dynamic; nothing is looked up
     by it), so a batch is full whatever the mix of types and no per-type batches wait in memory."""
-    allowed(from_label)
+    allowed(from_label, to_label=to_label)
     return f"""
 UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
-MATCH (b:Organization {{id: row.to_id}})
+MATCH (b:{to_label} {{id: row.to_id}})
 CREATE (a)-[r:$(row.type)]->(b)
 SET r = row.props{_dates("r", spec)}{_validity("r")}
 RETURN row.type AS kind, 'created' AS outcome, count(*) AS rows
 """
 
 
-def relationship_query(rel_type: str, from_label: str, spec: FileSpec) -> str:
+def relationship_query(rel_type: str, from_label: str, spec: FileSpec, to_label: str = ORGANIZATION) -> str:
     """The write of one batch of relationships of one type into a database that may hold them already."""
-    allowed(from_label, rel_type)
+    allowed(from_label, rel_type, to_label)
     # The type is literal here: the OPTIONAL MATCH must use the type's id constraint.
     return f"""
 UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
-MATCH (b:Organization {{id: row.to_id}})
+MATCH (b:{to_label} {{id: row.to_id}})
 OPTIONAL MATCH ()-[old:{rel_type} {{id: row.props.id}}]->()
 WITH row, a, b, old
 {_outcome('old.valid_to IS NOT NULL AND old.detail IS NOT NULL')}, a, b

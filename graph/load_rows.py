@@ -22,7 +22,8 @@ from graph.load_cypher import (
     node_query,
     relationship_query,
 )
-from graph.model import ORGANIZATIONS, PEOPLE, POSITION_TYPE, POSITIONS, RELATIONSHIPS, ROLE_LABELS, SOURCES, FileSpec
+from graph.model import (FACILITIES, FACILITY, ORGANIZATION, ORGANIZATIONS, PEOPLE, POSITION_TYPE, POSITIONS,
+                         RELATIONSHIPS, ROLE_LABELS, SOURCES, FileSpec)
 from graph.validate import FolderIndex, iter_cells, parse_date, parse_number
 from graph.wording import detail
 
@@ -33,34 +34,48 @@ _LIST, _TEXT, _NUMBER, _DATE, _DATE_TEXT, _END = range(6)
 
 
 def folder_cells(index: FolderIndex, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of one file of a checked folder: every read of the folder during a load passes here."""
+    """(line, cells) of one file of a checked folder: every read of the folder during a load passes here.
+    An optional file the folder did not have when it was checked has no rows."""
+    if spec.name not in index.stamps:
+        return iter(())
     return iter_cells(index.folder / spec.name, spec)
+
+
+def facility_ids(index: FolderIndex) -> frozenset[str]:
+    """The ids of the folder's facilities (a few thousand at most), to tell which label an edge ends at."""
+    return frozenset(cells[0] for _, cells in folder_cells(index, FACILITIES))
 
 
 def batches(index: FolderIndex, batch_size: int, fresh: bool) -> Iterator[Batch]:
     """Every write of the load, in order: nodes (sources first: the others link to them), then edges."""
-    for spec in (SOURCES, ORGANIZATIONS, PEOPLE):
+    for spec in (SOURCES, ORGANIZATIONS, PEOPLE, FACILITIES):
         label = NODE_LABELS[spec.name]
         yield from _chunks(node_query(label, fresh), label, rows(index, spec), batch_size)
+    facilities = facility_ids(index)
     for spec in (POSITIONS, RELATIONSHIPS):
-        from_label = "Person" if spec is POSITIONS else "Organization"
-        file_rows = rows(index, spec)
-        if fresh:
-            yield from _chunks(fresh_relationships_query(from_label, spec), POSITION_TYPE, file_rows, batch_size)
-            continue
-        # One query per type; all types' pending rows together stay under one batch (memory), so
-        # each time the largest type is sent.
-        pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        from_label = "Person" if spec is POSITIONS else ORGANIZATION
+        # One query per end label (and, into a database that may hold them already, per type); all the
+        # pending rows together stay under one batch (memory), so each time the largest group is sent.
+        pending: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         waiting = 0
-        for row in file_rows:
-            pending[row.pop("type")].append(row)
+        for row in rows(index, spec):
+            to_label = FACILITY if row["to_id"] in facilities else ORGANIZATION
+            pending[(POSITION_TYPE if fresh else row.pop("type"), to_label)].append(row)
             waiting += 1
             if waiting >= batch_size:
-                rel_type = max(pending, key=lambda t: len(pending[t]))
-                waiting -= len(pending[rel_type])
-                yield relationship_query(rel_type, from_label, spec), rel_type, pending.pop(rel_type)
-        for rel_type, chunk in pending.items():
-            yield relationship_query(rel_type, from_label, spec), rel_type, chunk
+                group = max(pending, key=lambda g: len(pending[g]))
+                waiting -= len(pending[group])
+                yield _relationship_batch(group, from_label, spec, fresh, pending.pop(group))
+        for group, chunk in pending.items():
+            yield _relationship_batch(group, from_label, spec, fresh, chunk)
+
+
+def _relationship_batch(group: tuple[str, str], from_label: str, spec: FileSpec, fresh: bool,
+                        chunk: list[dict[str, Any]]) -> Batch:
+    rel_type, to_label = group
+    if fresh:  # every type in one query: the type travels with each row
+        return fresh_relationships_query(from_label, spec, to_label), rel_type, chunk
+    return relationship_query(rel_type, from_label, spec, to_label), rel_type, chunk
 
 
 def _chunks(query: str, kind: str, items: Iterator[dict[str, Any]], batch_size: int) -> Iterator[Batch]:

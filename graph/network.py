@@ -21,7 +21,7 @@ def role_of(labels: Iterable[str]) -> str:
     for role in ROLES:
         if ROLE_LABELS[role] in labels:
             return ROLE_LABELS[role]
-    for label in ("Person", "Organization", "Source"):
+    for label in ("Facility", "Person", "Organization", "Source"):
         if label in labels:
             return label
     return "Other"

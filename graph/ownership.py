@@ -44,7 +44,7 @@ class Ownership:
         self.facts = facts
 
     def _edges_up(self, org: str) -> list[tuple[Fact, str, float]]:
-        up = [(f, f.dst, 1.0) for f in self.facts.parents.get(org, ())]
+        up = [(f, f.dst, 1.0) for f in self.facts.parents.get(org, ()) if f.type in FAMILY_TYPES]  # an operator owns nothing
         up += [(f, f.src, s) for f in self.facts.invested_in.get(org, ()) if (s := share(f)) is not None]
         return up
 

@@ -30,15 +30,21 @@ import numpy as np
 
 from graph.errors import SupplyGraphError
 from graph.model import (
+    FACILITIES,
+    FACILITY,
     FILES,
+    OPTIONAL_FILES,
+    ORGANIZATION,
     ORGANIZATIONS,
     PEOPLE,
+    POSITIONS,
     RELATIONSHIP_TYPES,
     RELATIONSHIPS,
     REQUIRED_BY_TYPE,
     SOURCES,
     TYPE_SPECIFIC_COLUMNS,
     FileSpec,
+    targets,
 )
 
 MAX_PROBLEMS = 200
@@ -180,8 +186,9 @@ def check_folder(folder: Path) -> FolderIndex:
         try:
             stat = os.lstat(path)
         except FileNotFoundError:
-            found.add(spec.name, None, None, None,
-                      f"file is missing: create it with the header {','.join(spec.columns)}")
+            if spec.name not in OPTIONAL_FILES:
+                found.add(spec.name, None, None, None,
+                          f"file is missing: create it with the header {','.join(spec.columns)}")
             continue
         if not _is_regular(spec.name, stat, found):
             continue
@@ -259,9 +266,12 @@ def open_data_file(path: Path) -> Iterator[tuple[TextIO, "hashlib._Hash"]]:
         yield text, hashing.sha
 
 
-NODE_FILES = (SOURCES.name, ORGANIZATIONS.name, PEOPLE.name)
-# Columns holding the id of a row in another file, and that file.
-REFERENCES = {"from_id": ORGANIZATIONS, "to_id": ORGANIZATIONS, "org_id": ORGANIZATIONS, "person_id": PEOPLE}
+NODE_FILES = (SOURCES.name, ORGANIZATIONS.name, PEOPLE.name, FACILITIES.name)
+# Columns holding the id of a row in another file, and that file (to_id and org_id: see _check_end).
+REFERENCES = {"person_id": PEOPLE}
+# The file of the nodes of each label an end may name.
+FILE_OF_LABEL = {ORGANIZATION: ORGANIZATIONS.name, FACILITY: FACILITIES.name}
+WHOLE_NUMBER_COLUMNS = ("chip_count",)
 
 
 @dataclass(frozen=True)
@@ -436,6 +446,11 @@ class _RowChecker:
         self.type_column = self.where.get("type") if spec is RELATIONSHIPS else None
         self.from_column, self.to_column = self.where.get("from_id"), self.where.get("to_id")
         self.roles, self.services = self.where.get("roles"), self.where.get("services")
+        self.ids_by_label = {label: ids[name] for label, name in FILE_OF_LABEL.items()}
+        self.org_column = self.where.get("org_id") if spec is POSITIONS else None
+        # Ids of the files before this one that share its namespace (organizations and facilities).
+        self.other_ids = ([(ids[ORGANIZATIONS.name], ORGANIZATIONS.name), (ids[PEOPLE.name], PEOPLE.name)]
+                          if spec is FACILITIES else [])
 
     def check(self, cells: list[str], line: int) -> str:
         """Adds the row's problems; returns its id if that id is well formed (else '')."""
@@ -477,6 +492,8 @@ class _RowChecker:
                     continue
                 if number < 0:
                     problem(col.index, col.name, "must not be negative")
+                elif col.name in WHOLE_NUMBER_COLUMNS and number != int(number):
+                    problem(col.index, col.name, "a count is a whole number")
                 elif col.name == "stake_percent" and number > 100:
                     problem(col.index, col.name, "a stake is a percentage from 0 to 100")
             elif col.name == "url" and not value.startswith(("https://", "http://")):
@@ -492,6 +509,10 @@ class _RowChecker:
             row_id = ""
         elif row_id and self.ids is not None:
             self.ids.add(row_id)
+            for ids, other in self.other_ids:
+                if row_id in ids:
+                    problem(id_index, "id", f"{other} has this id too: organizations, people and facilities "
+                                            "share one set of ids, so give one of them another id")
 
         for column, index, ids, target in self.references:
             value = cells[index]
@@ -514,10 +535,31 @@ class _RowChecker:
                 except ValueError:
                     pass  # already reported
         if self.type_column is not None:
+            kind = cells[self.type_column]
+            self._check_end(cells, self.from_column, "from_id", (ORGANIZATION,), "every relationship starts at", problem)
+            if kind in RELATIONSHIP_TYPES:
+                self._check_end(cells, self.to_column, "to_id", targets(kind), f"{kind} goes to", problem)
             self._check_relationship_columns(cells, problem)
+        if self.org_column is not None:
+            self._check_end(cells, self.org_column, "org_id", (ORGANIZATION, FACILITY), "a position is at", problem)
         if self.services is not None and cells[self.services] and "vendor" not in cells[self.roles].split(";"):
             problem(self.services, "services", "only vendors have services: add 'vendor' to roles or clear services")
         return row_id
+
+    def _check_end(self, cells: list[str], index: int | None, column: str, allowed: tuple[str, ...], what: str,
+                   problem: Callable[[int | None, str, str], None]) -> None:
+        """The id in `column` names a node of an allowed label (an organization, a facility)."""
+        value = cells[index] if index is not None else ""
+        if not value:
+            return
+        found = [label for label, ids in self.ids_by_label.items() if value in ids]
+        if not found:
+            files = " or ".join(FILE_OF_LABEL[label] for label in allowed)
+            problem(index, column, f"no row in {files} has this id: add it there or fix the id")
+        elif not any(label in allowed for label in found):
+            wanted = " or ".join(_a(label) for label in allowed)
+            problem(index, column, f"is {_a(found[0])} ({FILE_OF_LABEL[found[0]]}), but {what} {wanted}: "
+                                   "fix the id or the type")
 
     def _check_relationship_columns(self, cells: list[str], problem: Callable[[int | None, str, str], None]) -> None:
         kind = cells[self.type_column]
@@ -533,6 +575,20 @@ class _RowChecker:
             index = self.where.get(column)
             if index is None or not cells[index]:
                 problem(index, column, f"required for {kind}")
+        # A quantity is a count of something: the two go together; a contract value is money, in a currency.
+        filled = {c: self.where.get(c) is not None and bool(cells[self.where[c]])
+                  for c in ("quantity", "unit", "value", "currency")}
+        if filled["quantity"] != filled["unit"]:
+            missing = "unit" if filled["quantity"] else "quantity"
+            problem(self.where.get(missing), missing,
+                    "quantity and unit go together: give both (e.g. 100000 and gpus) or neither")
+        if filled["value"] and not filled["currency"]:
+            problem(self.where.get("currency"), "currency", "a value needs its currency (e.g. USD)")
+
+
+def _a(label: str) -> str:
+    """'an organization', 'a facility'."""
+    return f"{'an' if label[0] in 'AEIOU' else 'a'} {label.lower()}"
 
 
 def verify_unchanged(index: FolderIndex) -> None:

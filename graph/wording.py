@@ -8,6 +8,9 @@ from graph.facts import Fact, Facts
 from graph.model import POSITION_TYPE
 
 CURRENCY_SIGNS = {"USD": "$"}
+# Relationships worded as "{from} {verb} {to}", with nothing of their own to say.
+VERBS = {"SUBSIDIARY_OF": "is part of", "ACQUIRED_BY": "was acquired by", "OPERATES": "operates", "BUILDS": "builds"}
+UNIT_WORDS = {"gpus": "GPUs", "chips": "chips", "servers": "servers", "racks": "racks", "mw": "MW"}
 
 
 def money(amount: float, currency: str | None) -> str:
@@ -22,6 +25,17 @@ def money(amount: float, currency: str | None) -> str:
         return f"{figure} (currency not given)"
     sign = CURRENCY_SIGNS.get(currency.upper())
     return f"{sign}{figure}" if sign else f"{currency.upper()} {figure}"
+
+
+def deal_size(quantity: float | None, unit: str | None, value: float | None, currency: str | None) -> str:
+    """The size of a supply or a use: "100,000 GPUs, $2.0B", "150 MW", "" when it has none."""
+    parts = []
+    if quantity is not None and unit:
+        figure = f"{quantity:,.0f}" if quantity == int(quantity) else f"{quantity:,}"
+        parts.append(f"{figure} {UNIT_WORDS.get(unit, unit)}")
+    if value is not None:
+        parts.append(money(value, currency))
+    return ", ".join(parts)
 
 
 def percent(value: float) -> str:
@@ -68,15 +82,25 @@ def dates(fact: Fact) -> str:
 
 
 def status_mark(fact: Fact) -> str:
-    return f" [{fact.status}]" if fact.status in ("paused", "announced", "reported", "unknown") else ""
+    if fact.status == "unknown":
+        return " [status unknown]"
+    return f" [{fact.status}]" if fact.status in ("paused", "announced", "reported") else ""
 
 
 def phrase(facts: Facts, fact: Fact, day: int) -> str:
     """One relationship in words as of a day (a position that has ended 'was', else 'is')."""
-    src, dst = facts.name(fact.src), facts.name(fact.dst)
-    t = fact.type
+    t, start, end = fact.edge  # a facility's edge in its own words, whatever it is read as (graph.facts.read_as)
+    src, dst = facts.name(start), facts.name(end)
+    size = deal_size(fact.quantity, fact.unit, fact.value, fact.currency)
+    size = f" ({size})" if size else ""
     if t == "SUPPLIES":
-        text = f"{src} supplies {(fact.service or 'services').replace('_', ' ')} to {dst}"
+        text = f"{src} supplies {(fact.service or 'services').replace('_', ' ')} to {dst}{size}"
+    elif t == "USES":
+        text = f"{src} uses {dst}{size}"
+    elif t == "OWNS":
+        text = f"{src} owns {percent(fact.stake) + ' of ' if fact.stake is not None else ''}{dst}"
+    elif t in VERBS:
+        text = f"{src} {VERBS[t]} {dst}"
     elif t == "INVESTED_IN":
         if fact.stake is not None:
             text = f"{src} owns {percent(fact.stake)} of {dst}"
@@ -86,10 +110,6 @@ def phrase(facts: Facts, fact: Fact, day: int) -> str:
             text = f"{src} invested in {dst}"
     elif t == "PARTNERS_WITH":
         text = f"{src} partners with {dst} ({(fact.kind or '').replace('_', ' ')})"
-    elif t == "SUBSIDIARY_OF":
-        text = f"{src} is part of {dst}"
-    elif t == "ACQUIRED_BY":
-        text = f"{src} was acquired by {dst}"
     elif t == "HOLDS_POSITION":
         over = fact.status == "ended" or (fact.until is not None and fact.until <= day)
         text = f"{src} {'was' if over else 'is'} {fact.title or fact.kind} of {dst}"

@@ -60,3 +60,31 @@ def with_row(name: str, row: str) -> str:
 def with_replaced(name: str, old: str, new: str) -> str:
     assert old in VALID[name], old
     return VALID[name].replace(old, new, 1)
+
+
+# A facility, and the edges of organizations to it: add them to VALID with write_folder(facilities_csv=...,
+# relationships_csv=WITH_FACILITY_EDGES).
+FACILITIES = """id,name,kind,country,region,status,capacity_mw,chip_count,chip_type,since,until,aliases,description,sources,confidence
+colossus,Colossus,gpu_cluster,US,Memphis,operational,150,100000,Nvidia H100,2024-09,,Colossus 1,A GPU cluster.,reuters-1,high
+"""
+FACILITY_EDGES = """id,from_id,type,to_id,since,until,status,service,kind,amount,currency,stake_percent,round,quantity,unit,value,note,sources,confidence
+meta-owns-colossus,meta,OWNS,colossus,2024,,active,,,,,40,,,,,,reuters-1,high
+microsoft-operates-colossus,microsoft,OPERATES,colossus,2024,,unknown,,,,,,,,,,,reuters-1,medium
+openai-uses-colossus,openai,USES,colossus,2025-01,,active,,,,USD,,,20000,gpus,2000000000,,bloomberg-1,high
+scale-builds-colossus,scale-ai,BUILDS,colossus,,,reported,,,,,,,,,,,reuters-1,low
+scale-supplies-colossus,scale-ai,SUPPLIES,colossus,2024-06,,active,energy,,,,,,150,mw,,,reuters-1,high
+msft-invests-colossus,microsoft,INVESTED_IN,colossus,2024,,active,,,5000000000,USD,10,,,,,,reuters-1,high
+"""
+FACILITY_POSITION = "droege-runs-colossus,jason-droege,colossus,executive,Site lead,2025,,active,reuters-1,high,"
+
+
+def with_facility_edges(*extra_rows: str) -> str:
+    """relationships.csv with the new columns, the valid rows, the facility edges, and any extra rows."""
+    old_header, *old_rows = VALID["relationships.csv"].rstrip("\n").split("\n")
+    columns = old_header.split(",")
+    header, *rows = FACILITY_EDGES.rstrip("\n").split("\n")
+    widened = []
+    for row in old_rows:  # the old rows under the new header (no quoted commas in them)
+        cells = dict(zip(columns, row.split(",")))
+        widened.append(",".join(cells.get(c, "") for c in header.split(",")))
+    return "\n".join([header, *widened, *rows, *extra_rows]) + "\n"

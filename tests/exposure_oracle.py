@@ -31,9 +31,20 @@ def ever_valid(rel: Rel) -> bool:
     return not (rel.status == "ended" and rel.until is None) and not (rel.since and rel.until and rel.until <= rel.since)
 
 
+def owned_share(rel: Rel) -> float:
+    """An OWNS of a facility: its stake as a fraction, 1.0 without one (the owner owns the site whole)."""
+    stake = num(rel, "stake_percent")
+    return 1.0 if stake is None else min(max(stake, 0), 100) / 100
+
+
+def staked(rel: Rel) -> bool:
+    """An investment, or an OWNS with a stake, which counts as one."""
+    return rel.type == "INVESTED_IN" or (rel.type == "OWNS" and num(rel, "stake_percent") is not None)
+
+
 def base_weight(rel: Rel) -> float:
     w = CONF.get(rel.row["confidence"], 0.4) * STAT.get(rel.status, 0.5)
-    if rel.type == "INVESTED_IN":
+    if staked(rel):
         stake, amount = num(rel, "stake_percent"), num(rel, "amount")
         w *= (0.5 + min(max(stake, 0), 100) / 200) if stake is not None else (
             (0.8 if amount >= 1e9 else 0.6) if amount is not None else 0.5)
@@ -66,14 +77,14 @@ class Oracle:
     def __init__(self, m: Model, on: dt.date) -> None:
         self.m, self.on = m, on
         self.rels = [r for r in m.rels if r.valid(on)]
-        self.pos = [p for p in m.positions]
+        self.pos = [p for p in m.positions if p.dst in m.orgs]  # positions at a facility play no part
         partners: dict[str, set[str]] = defaultdict(set)
         investees: dict[str, set[str]] = defaultdict(set)
         for r in m.rels:
             if ever_valid(r) and r.type == "PARTNERS_WITH":
                 partners[r.src].add(r.dst)
                 partners[r.dst].add(r.src)
-            if ever_valid(r) and r.type == "INVESTED_IN":
+            if ever_valid(r) and staked(r):
                 investees[r.src].add(r.dst)
         self.partners, self.investees = partners, investees
         self.parents: dict[str, list[Rel]] = defaultdict(list)
@@ -112,6 +123,10 @@ class Oracle:
                 out.append((r.src, base_weight(r), r))
             elif r.type == "INVESTED_IN" and a in (r.src, r.dst):
                 out.append((r.dst if r.src == a else r.src, base_weight(r), r))
+            elif r.type == "USES" and r.src == a:  # the site supplies A
+                out.append((r.dst, base_weight(r), r))
+            elif r.type == "OWNS" and r.src == a and num(r, "stake_percent") is not None:  # as its investor
+                out.append((r.dst, base_weight(r), r))
             elif r.type == "PARTNERS_WITH" and a in (r.src, r.dst):
                 x = r.dst if r.src == a else r.src
                 out.append((x, base_weight(r) * damp(max(len(self.partners[a]), len(self.partners[x]))), r))
@@ -148,6 +163,10 @@ class Oracle:
                 out.append((r.src, base_weight(r) * damp(len(self.investees[r.src])) * recent(r, self.on), "stake", [r]))
             elif r.type in FAMILY and r.src == x:
                 out.append((r.dst, base_weight(r) * recent(r, self.on), "control", [r]))
+            elif r.type == "OWNS" and r.dst == x and num(r, "stake_percent") is not None:
+                out.append((r.src, base_weight(r) * damp(len(self.investees[r.src])) * recent(r, self.on), "stake", [r]))
+            elif r.type in ("OWNS", "OPERATES") and r.dst == x:  # the site's whole owner or its operator
+                out.append((r.src, base_weight(r) * recent(r, self.on), "control", [r]))
             elif r.type == "PARTNERS_WITH" and x in (r.src, r.dst):
                 y = r.dst if r.src == x else r.src
                 w = base_weight(r) * damp(max(len(self.partners[x]), len(self.partners[y]))) * recent(r, self.on)
@@ -165,6 +184,8 @@ class Oracle:
                     owner, part = r.dst, 1.0
                 elif r.type == "INVESTED_IN" and r.dst == node and num(r, "stake_percent") is not None:
                     owner, part = r.src, min(max(num(r, "stake_percent"), 0), 100) / 100
+                elif r.type == "OWNS" and r.dst == node:  # an operator owns nothing
+                    owner, part = r.src, owned_share(r)
                 else:
                     continue
                 if owner in visited or part <= 0:
@@ -202,7 +223,7 @@ class Oracle:
     def vendor_side(self, a: str, ra: str) -> list[Found]:
         out = []
         for x1, w, dep in self.deps(a):
-            if dep.type not in ("SUPPLIES", "PARTNERS_WITH"):
+            if dep.type not in ("SUPPLIES", "PARTNERS_WITH", "USES"):
                 continue
             rx = self.root(x1)
             if rx == ra or self.compete(ra, rx):

@@ -145,8 +145,10 @@ def check_references_and_rules(data: dict[str, list[dict[str, str]]]) -> None:
         assert pos["person_id"] in people and pos["org_id"] in orgs, pos
         check_span(pos)
     parents: dict[str, str] = {}
+    facilities = {row["id"] for row in data[model.FACILITIES.name]}
     for rel in data[model.RELATIONSHIPS.name]:
-        assert rel["from_id"] in orgs and rel["to_id"] in orgs, rel
+        ends = {"Organization": orgs, "Facility": facilities}
+        assert rel["from_id"] in orgs and any(rel["to_id"] in ends[t] for t in model.targets(rel["type"])), rel
         assert rel["from_id"] != rel["to_id"], rel
         check_span(rel)
         allowed = model.RELATIONSHIP_TYPES[rel["type"]]

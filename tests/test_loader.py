@@ -16,7 +16,7 @@ from graph.loader import load_folder
 from graph.model import POSITION_TYPE
 from graph.schema import schema_name, schema_statements
 
-from datafolder import VALID, with_replaced, with_row, write_folder
+from datafolder import FACILITIES, VALID, with_replaced, with_row, write_folder
 from oracles import count_graph, fingerprint
 
 
@@ -203,6 +203,7 @@ def test_rows_sent_match_the_converted_rows_and_their_hashes(tmp_path: Path) -> 
                                    "y,meta,INVESTED_IN,openai,2024,٢٠٢٥-٠٣,ended,,,1e3,EUR,0.50,a,"
                                    "\"q\"\"uote\",reuters-1,low"),
         positions_csv=with_row("positions.csv", "z,jason-droege,meta,board,,2020-02,,active,cnbc-1,low,\\u00e9"),
+        facilities_csv=FACILITIES + 'f,"Site ""Ü""",campus,,,unknown,0.5,,,2024,٢٠٢٥,,,reuters-1;,low\n',
     )
     index = check_folder(folder)
     for spec in FILES:

@@ -63,6 +63,7 @@ class Model:
     people: dict[str, dict[str, str]]
     rels: list[Rel]
     positions: list[Rel]
+    facilities: dict[str, dict[str, str]] = field(default_factory=dict)
     out: dict[str, list[Rel]] = field(default_factory=lambda: defaultdict(list))
     into: dict[str, list[Rel]] = field(default_factory=lambda: defaultdict(list))
 
@@ -74,21 +75,22 @@ class Model:
 
         orgs = {r["id"]: r for r in rows("organizations.csv")}
         people = {r["id"]: r for r in rows("people.csv")}
+        facilities = {r["id"]: r for r in rows("facilities.csv")} if (folder / "facilities.csv").exists() else {}
         rels = [Rel(r["id"], r["type"], r["from_id"], r["to_id"], day(r["since"]), day(r["until"]), r["status"], r)
                 for r in rows("relationships.csv")]
         positions = [Rel(r["id"], "HOLDS_POSITION", r["person_id"], r["org_id"], day(r["since"]), day(r["until"]),
                          r["status"], r) for r in rows("positions.csv")]
-        model = cls(orgs, people, rels, positions)
+        model = cls(orgs, people, rels, positions, facilities)
         for rel in rels + positions:
             model.out[rel.src].append(rel)
             model.into[rel.dst].append(rel)
         return model
 
     def is_lab(self, org_id: str) -> bool:
-        return "lab" in self.orgs[org_id]["roles"].split(";")
+        return org_id in self.orgs and "lab" in self.orgs[org_id]["roles"].split(";")
 
     def name(self, node_id: str) -> str:
-        return (self.orgs.get(node_id) or self.people[node_id])["name"]
+        return (self.orgs.get(node_id) or self.people.get(node_id) or self.facilities[node_id])["name"]
 
     # -- families -------------------------------------------------------------------------------
 
@@ -146,13 +148,20 @@ class Model:
         to_a: dict[str, list[Rel]] = defaultdict(list)
         to_b: dict[str, list[Rel]] = defaultdict(list)
         for rel in self.rels:
-            if rel.type == "SUPPLIES" and rel.valid(on):
-                if rel.dst in fa:
-                    to_a[rel.src].append(rel)
-                if rel.dst in fb:
-                    to_b[rel.src].append(rel)
-        return {v: (sorted({self.name(r.dst) for r in to_a[v]}), sorted({self.name(r.dst) for r in to_b[v]}),
-                    sorted({r.row["service"] for r in to_a[v] + to_b[v]}), sorted({r.id for r in to_a[v] + to_b[v]}))
+            # A supplier, or a site both sides use (the site is then the vendor, its user the customer).
+            if rel.type in ("SUPPLIES", "USES") and rel.valid(on):
+                vendor, customer = (rel.src, rel.dst) if rel.type == "SUPPLIES" else (rel.dst, rel.src)
+                if customer in fa:
+                    to_a[vendor].append(rel)
+                if customer in fb:
+                    to_b[vendor].append(rel)
+
+        def customers(deals: list[Rel]) -> list[str]:
+            return sorted({self.name(r.dst if r.type == "SUPPLIES" else r.src) for r in deals})
+
+        return {v: (customers(to_a[v]), customers(to_b[v]),
+                    sorted({r.row["service"] for r in to_a[v] + to_b[v] if r.row["service"]}),
+                    sorted({r.id for r in to_a[v] + to_b[v]}))
                 for v in to_a if v in to_b}
 
     def vendor_exposure(self, v: str, on: dt.date) -> set[tuple]:

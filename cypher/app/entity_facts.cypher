@@ -3,7 +3,7 @@
 // param: entity_id string (required) the id of an organization or person, e.g. "scale-ai"
 // returns: one row per relationship: direction, type, other_id, other_name, other_labels, status, since, until, detail, amount, currency, stake_percent, note, confidence, rel_id, sources (list of {id, publisher, title, date, url})
 // example: :param entity_id => 'scale-ai'
-MATCH (e {id: $entity_id}) WHERE e:Organization OR e:Person
+MATCH (e {id: $entity_id}) WHERE e:Organization OR e:Person OR e:Facility
 MATCH (e)-[r]-(other) WHERE type(r) <> 'SOURCED_FROM'
 CALL (r) {
     UNWIND coalesce(r.sources, []) AS source_id

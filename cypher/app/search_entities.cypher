@@ -1,7 +1,7 @@
 // name: search_entities
-// description: Organizations and people whose name, alias or id matches a search text (the app's search box): exact names first, then by fulltext score.
+// description: Organizations, people and facilities whose name, alias or id matches a search text (the app's search box): exact names first, then by fulltext score.
 // param: text string (required) the text as typed, e.g. "Scale AI"
-// param: lucene string (required) the same words as a Lucene query for the entity_names index, e.g. "scale* AND ai*"
+// param: lucene string (required) the same words as a Lucene query for the entity_names index (facilities, few, are matched by name, alias or id only), e.g. "scale* AND ai*"
 // param: limit int (default: 20) at most this many matches
 // returns: id, name, labels, description, score
 // example: :param text => 'Scale AI'
@@ -11,7 +11,7 @@ CALL () {
     CALL db.index.fulltext.queryNodes('entity_names', $lucene) YIELD node, score
     RETURN node, score
     UNION
-    MATCH (node:Organization|Person)
+    MATCH (node:Organization|Person|Facility)
     WHERE node.id = $text OR toLower(node.name) CONTAINS toLower($text)
        OR any(alias IN coalesce(node.aliases, []) WHERE toLower(alias) CONTAINS toLower($text))
     RETURN node, 0.0 AS score

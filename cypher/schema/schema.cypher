@@ -5,6 +5,7 @@
 CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT facility_id IF NOT EXISTS FOR (n:Facility) REQUIRE n.id IS UNIQUE;
 
 // One relationship per id and type: rows in relationships.csv and positions.csv.
 CREATE CONSTRAINT invested_in_id IF NOT EXISTS FOR ()-[r:INVESTED_IN]-() REQUIRE r.id IS UNIQUE;
@@ -15,11 +16,16 @@ CREATE CONSTRAINT subsidiary_of_id IF NOT EXISTS FOR ()-[r:SUBSIDIARY_OF]-() REQ
 CREATE CONSTRAINT acquired_by_id IF NOT EXISTS FOR ()-[r:ACQUIRED_BY]-() REQUIRE r.id IS UNIQUE;
 CREATE CONSTRAINT reviews_id IF NOT EXISTS FOR ()-[r:REVIEWS]-() REQUIRE r.id IS UNIQUE;
 CREATE CONSTRAINT holds_position_id IF NOT EXISTS FOR ()-[r:HOLDS_POSITION]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT owns_id IF NOT EXISTS FOR ()-[r:OWNS]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT operates_id IF NOT EXISTS FOR ()-[r:OPERATES]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT uses_id IF NOT EXISTS FOR ()-[r:USES]-() REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT builds_id IF NOT EXISTS FOR ()-[r:BUILDS]-() REQUIRE r.id IS UNIQUE;
 
 // Lookups by name and by publisher ("what did Reuters report").
 CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
 CREATE INDEX source_publisher IF NOT EXISTS FOR (n:Source) ON (n.publisher);
+CREATE INDEX facility_name IF NOT EXISTS FOR (n:Facility) ON (n.name);
 
 // Search box: names and aliases of organizations and people.
 CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Organization|Person) ON EACH [n.name, n.aliases];
@@ -32,6 +38,10 @@ CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Organization|Person) ON 
 // it returns.
 CREATE FULLTEXT INDEX fact_sources IF NOT EXISTS
 FOR ()-[r:INVESTED_IN|SUPPLIES|PARTNERS_WITH|COMPETES_WITH|SUBSIDIARY_OF|ACQUIRED_BY|REVIEWS|HOLDS_POSITION]-() ON EACH [r.sources]
+OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: true}};
+// The same for the types that join organizations to facilities (added later, so an index of their own).
+CREATE FULLTEXT INDEX facility_fact_sources IF NOT EXISTS
+FOR ()-[r:OWNS|OPERATES|USES|BUILDS]-() ON EACH [r.sources]
 OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: true}};
 
 // Derived facts (written by `supplygraph derive` and every load, never by hand): exposures by the
