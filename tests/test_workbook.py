@@ -154,7 +154,7 @@ def test_problems_name_the_sheet_and_the_row_as_excel_numbers_it(conn: Connectio
     assert "in " + str(tmp_path / "b.xlsx") in message
     assert "sheet 'organizations', row 6, column 'roles', value 'lab;wizard': 'wizard' is not one of" in message
     assert ("sheet 'relationships', row 3, column 'to_id', value 'nobody': no row in sheet 'organizations' "
-            "has this id") in message
+            "or sheet 'facilities' has this id") in message
     assert ".csv" not in message and tempfile.gettempdir() + "/supplygraph-book" not in message
 
 
