@@ -262,13 +262,16 @@ def round_trip(conn: Connection, tmp: Path) -> None:
 def test_the_seed_round_trips_through_a_folder_and_a_workbook(conn: Connection, tmp_path: Path) -> None:
     load_folder(conn, SEED_DIR)
     round_trip(conn, tmp_path)
-    # The folder export is the seed's rows, in another order (by id).
+    # The folder export is the seed's rows, in another order (by id), with every column of the model (a
+    # column the seed leaves out is empty in the export).
+    def cells(path: Path) -> list[dict[str, str]]:
+        rows = csv.DictReader(open(path, encoding="utf-8"))
+        return sorted(({k: v.strip() for k, v in r.items() if v and v.strip()} for r in rows
+                       if any(v and v.strip() for v in r.values())), key=lambda r: sorted(r.items()))
+
     for spec in FILES:
         if (SEED_DIR / spec.name).exists():
-            ours = sorted(map(tuple, csv.reader(open(tmp_path / "out" / spec.name, encoding="utf-8"))))
-            seed = sorted(tuple(c.strip() for c in r) for r in csv.reader(open(SEED_DIR / spec.name, encoding="utf-8"))
-                          if any(c.strip() for c in r))
-            assert ours == seed, spec.name
+            assert cells(tmp_path / "out" / spec.name) == cells(SEED_DIR / spec.name), spec.name
 
 
 def test_export_refuses_to_overwrite_or_follow_a_planted_link(conn: Connection, tmp_path: Path) -> None:
@@ -310,7 +313,7 @@ def folders(draw: st.DrawFn) -> dict[str, list[list[str]]]:
     """A valid data folder of a few rows with awkward values: any text, ids of digits, partial dates,
     numbers with every digit a float has."""
     from graph.cells import exact_number_text
-    from graph.model import RELATIONSHIP_TYPES, ROLES, SERVICES, PARTNERSHIP_KINDS
+    from graph.model import FACILITY_TYPES, RELATIONSHIP_TYPES, ROLES, SERVICES, PARTNERSHIP_KINDS
 
     ids = draw(st.lists(ID, min_size=6, max_size=12, unique=True))
     source_ids, org_ids, person_ids = ids[:2], ids[2:2 + max(2, len(ids) // 2 - 1)], ids[2 + max(2, len(ids) // 2 - 1):]
@@ -342,7 +345,7 @@ def folders(draw: st.DrawFn) -> dict[str, list[list[str]]]:
                                            draw(conf), draw(st.one_of(st.just(""), TEXT))])
     for i in range(draw(st.integers(0, 5))):
         a, b = draw(st.lists(st.sampled_from(org_ids), min_size=2, max_size=2, unique=True))
-        kind = draw(st.sampled_from(list(RELATIONSHIP_TYPES)))
+        kind = draw(st.sampled_from([t for t in RELATIONSHIP_TYPES if t not in FACILITY_TYPES]))
         since, until = span()
         amount = exact_number_text(draw(NUMBER)) if kind in ("INVESTED_IN", "ACQUIRED_BY") and draw(st.booleans()) else ""
         stake = exact_number_text(draw(st.floats(0, 100))) if kind == "INVESTED_IN" and draw(st.booleans()) else ""
@@ -366,7 +369,8 @@ def test_generated_folders_round_trip(session_conn: Connection, files: dict[str,
         for spec in FILES:
             with open(folder / spec.name, "w", encoding="utf-8", newline="") as f:
                 writer = csv.writer(f)
-                writer.writerow(spec.columns)
+                # The columns of a folder made before quantities: it loads unchanged, and exports with them.
+                writer.writerow([c for c in spec.columns if c not in ("quantity", "unit", "value")])
                 writer.writerows(files[spec.name])
         empty(conn)
         load_folder(conn, folder)
