@@ -3,6 +3,9 @@
 // param: from_date date (required) first day of the window, e.g. 2025-06-01
 // param: to_date date (default: today) last day of the window
 // param: limit int (default: 1000) at most this many changes, oldest first
+// label: from_date From
+// label: to_date To
+// label: limit At most this many changes
 // returns: date, date_text (as written), change ('started' or 'ended'), type, from_id, from_name, to_id, to_name, detail, status, rel_id, sources
 // example: :param from_date => date('2025-06-01')
 // example: :param to_date => date('2025-06-30')

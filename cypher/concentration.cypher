@@ -2,6 +2,8 @@
 // description: Supplier concentration: the organizations that the most labs buy from (direct SUPPLIES to an organization with the Lab label, valid on a date), ranked by the number of distinct labs they supply.
 // param: as_of date (default: today) only supply relationships valid on this date
 // param: limit int (default: 25) at most this many suppliers, the most depended-on first
+// label: as_of As of
+// label: limit At most this many suppliers
 // returns: rank (1 + suppliers with more labs; ties share a rank), vendor_id, vendor, labs (distinct labs supplied), lab_share (labs / all labs in the graph), lab_names, services, deals (supply relationships counted), since (earliest known start among them), sources
 // example: :param as_of => date('2025-06-15')
 // example: :param limit => 25

@@ -1,8 +1,11 @@
 // name: executive_moves
 // description: People who held a position at one organization and later started one at another, by a date: one row per person and (from, to) pair. A position at the first organization counts when it started before the new one (or, start unknown, ended by the time the new one started); 'moved' when every such position had ended by the new start, 'overlapping' when one was still held.
-// param: org_id string (default: null) only moves from or to this organization's id, e.g. "scale-ai"; empty for every move
+// param: org_id organization (default: null) only moves from or to this organization's id, e.g. "scale-ai"; empty for every move
 // param: as_of date (default: today) only moves whose new position started on or before this date
 // param: limit int (default: 200) at most this many moves, the most recent first
+// label: org_id Organization
+// label: as_of As of
+// label: limit At most this many moves
 // returns: person_id, person, from_id, from_org, from_titles, from_since, from_until (empty while one is still held), to_id, to_org, to_titles, to_since, move ('moved' or 'overlapping'), rel_ids, sources
 // example: :param org_id => 'scale-ai'
 // example: :param as_of => date('2025-12-31')

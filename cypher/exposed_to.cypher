@@ -1,9 +1,13 @@
 // name: exposed_to
 // description: Everyone exposed to a rival family on a date, best first, read from the derived exposures ("what does Meta's deal do to everyone?"): the organizations whose indirect competitor links (see indirect_links) lead to the family of the given organization.
-// param: org_id string (required) an organization of the rival family, e.g. "meta" (a member counts for its family's root)
+// param: org_id organization (required) an organization of the rival family, e.g. "meta" (a member counts for its family's root)
 // param: as_of date (default: today) only links holding on this date
 // param: max_intermediaries int (default: 2) organizations allowed between the exposed organization and the rival's holding (0 to 3)
 // param: limit int (default: 100) at most this many exposed organizations, best first
+// label: org_id Rival
+// label: as_of As of
+// label: max_intermediaries Organizations allowed in between
+// label: limit At most this many organizations
 // returns: org_id, org (the exposed organization), org_is_lab, rival_id, rival, kind, holder, intermediaries, paths, score, since, until (null when open), explanation, sources
 // example: :param org_id => 'meta'
 // example: :param as_of => date('2025-06-15')

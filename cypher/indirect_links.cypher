@@ -1,9 +1,13 @@
 // name: indirect_links
 // description: Indirect competitor links, ranked and explained, read from the derived exposures: A depends on X (X supplies A, partners with A, invested in A or A invested in X) and a rival's family holds X (owns it, invested in it, partners with it, or employs a person who led it), or the family that controls X backs a rival (vendor-side).
-// param: org_id string (default: null) the organization A to start from, e.g. "openai"; empty for every lab
+// param: org_id organization (default: null) the organization A to start from, e.g. "openai"; empty for every lab
 // param: as_of date (default: today) only links holding on this date
 // param: max_intermediaries int (default: 2) organizations allowed between A and the rival's holding (0 to 3)
 // param: limit int (default: 50) at most this many links, best first
+// label: org_id Organization
+// label: as_of As of
+// label: max_intermediaries Organizations allowed in between
+// label: limit At most this many links
 // returns: org_id, org, rival_id, rival, rival_labs, kind (control, stake, partnership, people or vendor-side), holder, intermediaries, paths (distinct first dependency and holder pairs), score, since and until (the link's interval around as_of; null when open), explanation, sources, path_nodes and path_relationships (the best chain)
 // example: :param org_id => 'openai'
 // example: :param as_of => date('2025-06-15')

@@ -1,8 +1,11 @@
 // name: investment_web
 // description: The investments around one organization on a date, in three sections told apart by `section`: 'investor' (who INVESTED_IN it), 'investee' (whom it INVESTED_IN), 'co-investor' (its investors' investments in its rivals). Rivals are organizations outside its corporate family that are labs when its family holds a lab, or that COMPETES_WITH a member of its family; the family is every organization sharing an owner with it through SUBSIDIARY_OF/ACQUIRED_BY edges valid on the date. One row per investment.
-// param: org_id string (required) the organization's id, e.g. "anthropic"
+// param: org_id organization (required) the organization's id, e.g. "anthropic"
 // param: as_of date (default: today) only relationships valid on this date
 // param: limit int (default: 300) at most this many rows, investors first
+// label: org_id Organization
+// label: as_of As of
+// label: limit At most this many investments
 // returns: section, investor_id, investor, investee_id, investee, amount, currency, stake_percent, round, since, until, status, also (for a co-investor: what it holds in the organization itself), rel_id, sources
 // example: :param org_id => 'anthropic'
 // example: :param as_of => date('2025-12-01')

@@ -1,10 +1,15 @@
 // name: neighbourhood
 // description: The relationships around one organization or person, up to 3 hops out, as they stood on a date (the app's network view).
-// param: entity_id string (required) the id of an organization or person, e.g. "scale-ai"
-// param: hops int (default: 1) how far out to go, 1 to 3
+// param: entity_id entity (required) the id of an organization or person, e.g. "scale-ai"
+// param: hops int (default: 1) how far out to go (1 to 3)
 // param: as_of date (default: today) only relationships valid on this date
 // param: include_ended bool (default: false) also show relationships that had ended by as_of (never ones not yet started)
 // param: limit int (default: 300) at most this many relationships, the most connected first
+// label: entity_id Organization or person
+// label: hops Hops out
+// label: as_of As of
+// label: include_ended Include ended relationships
+// label: limit At most this many relationships
 // returns: one row per relationship: from_id, from_name, from_labels, type, to_id, to_name, to_labels, status, since, until, detail, sources, confidence, rel_id, total (relationships before the limit)
 // example: :param entity_id => 'scale-ai'
 // example: :param hops => 1

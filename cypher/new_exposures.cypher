@@ -1,10 +1,15 @@
 // name: new_exposures
 // description: Indirect competitor links that started or ended between two dates (both included), for one organization or every organization, newest first, each with the facts that made it start or end; read from the derived exposures. A link starts on the first day it holds after a day it did not, and ends on the first day it no longer holds.
-// param: org_id string (default: null) only links from this organization, e.g. "openai"; empty for every organization
+// param: org_id organization (default: null) only links from this organization, e.g. "openai"; empty for every organization
 // param: from_date date (required) first day of the window, e.g. 2025-06-01
 // param: to_date date (default: today) last day of the window
 // param: max_intermediaries int (default: 2) organizations allowed between A and the rival's holding (0 to 3)
 // param: limit int (default: 500) at most this many changes, newest first
+// label: org_id Organization
+// label: from_date From
+// label: to_date To
+// label: max_intermediaries Organizations allowed in between
+// label: limit At most this many changes
 // returns: date, change ('started' or 'ended'), org_id, org, rival_id, rival, kind, score (while it held), cause (the facts that started or ended on that date), explanation (the link as it stood), sources
 // example: :param org_id => 'openai'
 // example: :param from_date => date('2025-06-01')

@@ -1,8 +1,11 @@
 // name: ownership
 // description: An organization's direct and effective owners on a date, from the derived ownership facts: stakes (INVESTED_IN with a stake_percent) and family edges (SUBSIDIARY_OF, ACQUIRED_BY: 100%) multiplied along each chain of owners and summed over chains (50% of 60% is 30%), capped at 100%, chains of at most 4 edges.
-// param: org_id string (required) the organization owned, e.g. "scale-ai"
+// param: org_id organization (required) the organization owned, e.g. "scale-ai"
 // param: as_of date (default: today) only stakes holding on this date
 // param: limit int (default: 100) at most this many owners, largest first
+// label: org_id Organization owned
+// label: as_of As of
+// label: limit At most this many owners
 // returns: owner_id, owner, effective_percent, direct_percent (null when it holds only through others), chains (each chain of owners with its share), since, until (of this share; null when open), sources
 // example: :param org_id => 'scale-ai'
 // example: :param as_of => date('2025-06-15')

@@ -1,10 +1,15 @@
 // name: paths_between
 // description: How two entities (organizations or people) are connected on a date: every shortest path between them (next-shortest paths are left out: near hubs, finding them meant walking most of a large graph), at most max_hops relationships long, over relationships of any type but SOURCED_FROM that are valid on the date, in either direction, never visiting a node twice. One row per route (sequence of nodes), parallel relationships folded together; shortest first.
-// param: from_id string (required) an organization's or a person's id, e.g. "openai"
-// param: to_id string (required) an organization's or a person's id, e.g. "meta"
+// param: from_id entity (required) an organization's or a person's id, e.g. "openai"
+// param: to_id entity (required) an organization's or a person's id, e.g. "meta"
 // param: as_of date (default: today) only relationships valid on this date
-// param: max_hops int (default: 4) at most this many relationships per path, 1 to 6
+// param: max_hops int (default: 4) at most this many relationships per path (1 to 6)
 // param: limit int (default: 25) at most this many paths
+// label: from_id From
+// label: to_id To
+// label: as_of As of
+// label: max_hops At most this many hops
+// label: limit At most this many paths
 // returns: hops, chain (names joined by -TYPE-> / <-TYPE- arrows; {...} lists parallel relationships), names, types (per hop, '|'-joined), paths (paths folded into this route), steps (one phrase per relationship with its dates and status), sources, path (one of the route's paths)
 // example: :param from_id => 'openai'
 // example: :param to_id => 'meta'

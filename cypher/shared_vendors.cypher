@@ -1,9 +1,13 @@
 // name: shared_vendors
 // description: Suppliers two organizations share on a date: every organization with a valid SUPPLIES to a member of A's corporate family and one to a member of B's. A family is the organization plus every organization that shares an owner with it (or owns it, or is owned by it) through SUBSIDIARY_OF/ACQUIRED_BY edges valid on the date, so a supplier of Google counts for Google DeepMind; supplies to the family members are direct SUPPLIES only.
-// param: lab_a string (required) the first organization's id, e.g. "openai"
-// param: lab_b string (required) the second organization's id, e.g. "google"
+// param: lab_a organization (required) the first organization's id, e.g. "openai"
+// param: lab_b organization (required) the second organization's id, e.g. "google"
 // param: as_of date (default: today) only relationships valid on this date
 // param: limit int (default: 100) at most this many suppliers, the most shared first
+// label: lab_a First organization
+// label: lab_b Second organization
+// label: as_of As of
+// label: limit At most this many suppliers
 // returns: vendor_id, vendor, services (all services to either side), customers_a (members of A's family it supplies), customers_b, deals_a (one phrase per supply with dates and status), deals_b, since (earliest known start among them), rel_ids, sources
 // example: :param lab_a => 'openai'
 // example: :param lab_b => 'google'

@@ -1,7 +1,9 @@
 // name: source_report
 // description: What one publisher reported ("what did Reuters report"): every fact that cites one of its sources (relationships through their sources list, organizations and people through SOURCED_FROM), one row per fact, with the facts' own dates and the dates and titles of the publisher's sources behind them. The publisher matches case-insensitively.
-// param: publisher string (required) the publisher's name, any case, e.g. "Reuters"
+// param: publisher publisher (required) the publisher's name, any case, e.g. "Reuters"
 // param: limit int (default: 500) at most this many facts, newest reports first
+// label: publisher Publisher
+// label: limit At most this many facts
 // returns: reported (date of the publisher's earliest source behind the fact), kind ('relationship', 'organization' or 'person'), fact, type, from_id, from_name, to_id, to_name, since, until, status, confidence, id, titles (the publisher's sources behind it, with dates), sources (their ids)
 // example: :param publisher => 'Reuters'
 // example: :param limit => 500

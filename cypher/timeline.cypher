@@ -1,8 +1,11 @@
 // name: timeline
 // description: Dated events of one organization or person, or of the whole graph: every relationship (positions included; SOURCED_FROM excluded) that touches it gives a 'started' event on its since date and an 'ended' event on its until date; unknown dates give no event. One row per event, oldest first.
-// param: entity_id string (default: null) an organization's or a person's id, e.g. "scale-ai"; empty for the whole graph
+// param: entity_id entity (default: null) an organization's or a person's id, e.g. "scale-ai"; empty for the whole graph
 // param: as_of date (default: today) only events dated on or before this date (a later date shows planned ends)
 // param: limit int (default: 500) at most this many events, oldest first
+// label: entity_id Organization or person
+// label: as_of Up to
+// label: limit At most this many events
 // returns: date, date_text (as written: YYYY, YYYY-MM or YYYY-MM-DD), event ('started' or 'ended'), type, from_id, from_name, to_id, to_name, detail, status, rel_id, sources
 // example: :param entity_id => 'scale-ai'
 // example: :param as_of => date('2025-12-31')

@@ -1,8 +1,11 @@
 // name: vendor_exposure
 // description: Exposure around one vendor on a date, in two sections told apart by `side`. side 'dependent': who depends on it (relation 'customer': it SUPPLIES them; 'partner': PARTNERS_WITH either way; 'investee': it INVESTED_IN them), one row per relationship. side 'holder': who holds it ('investor': INVESTED_IN it, one row per investment, with stake and amount; 'parent', 'acquirer' or 'owner': an organization above it through SUBSIDIARY_OF/ACQUIRED_BY, one row per owner, 'owner' when only through other members; 'leader elsewhere': one row per person and organization, for people who were (or still are) an executive, founder or board member of the vendor and hold a position at another organization on the date, which is the row's org).
-// param: vendor_id string (required) the vendor's organization id, e.g. "scale-ai"
+// param: vendor_id organization (required) the vendor's organization id, e.g. "scale-ai"
 // param: as_of date (default: today) only relationships valid on this date (for 'leader elsewhere', the role at the vendor started by this date and the other position is valid on it)
 // param: limit int (default: 500) at most this many rows, dependents first
+// label: vendor_id Vendor
+// label: as_of As of
+// label: limit At most this many rows
 // returns: side, relation, org_id, org, person, detail, since, until, status, stake_percent, amount, currency, via (organizations or role between the vendor and the row's org), rel_ids, sources
 // example: :param vendor_id => 'scale-ai'
 // example: :param as_of => date('2025-06-15')

@@ -2,20 +2,25 @@
 
     // name: vendor_exposure
     // description: Labs that depend on a vendor, and who else holds that vendor.
-    // param: vendor_id string (required) the vendor's id, e.g. "scale-ai"
+    // param: vendor_id organization (required) the vendor's id, e.g. "scale-ai"
     // param: as_of date (default: today) only relationships valid on this date
+    // label: vendor_id Vendor
+    // label: as_of As of
     // returns: lab, vendor, holder, explanation, sources
     MATCH ...
 
 The header is the only source of a query's help: the CLI listing, the app's form and the docs
 read it. The text below it runs as it is in cypher-shell (`:param vendor_id => 'scale-ai'`).
+A parameter's type says what the form offers (graph.forms): `organization` (an organization's id),
+`entity` (an organization's or a person's id) and `publisher` (a publisher's name) are strings that
+the app picks by name; `label:` gives a parameter the words a form shows for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -27,8 +32,11 @@ from graph.output import records_to_rows
 from graph.shipped import shipped
 
 CYPHER_DIR = shipped("cypher")
-PARAM_TYPES = ("string", "int", "float", "date", "bool")
-HEADER_LINE = re.compile(r"//\s*(name|description|param|returns|example):\s*(.*)")
+# The picked types are strings (ids, or a publisher's name) that forms choose by name.
+PICKED_TYPES = ("organization", "entity", "publisher")
+PARAM_TYPES = ("string", "int", "float", "date", "bool", *PICKED_TYPES)
+HEADER_LINE = re.compile(r"//\s*(name|description|param|label|returns|example):\s*(.*)")
+LABEL_SPEC = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<label>\S.*)")
 PARAM_SPEC = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+\((?:(?P<required>required)|default:\s*(?P<default>[^)]*))\)\s*(?P<help>.*)"
 )
@@ -45,6 +53,7 @@ class Param:
     required: bool
     default: str | None
     help: str
+    label: str = ""  # the header's `// label:` for it; forms fall back to the name in words
 
     def coerce(self, value: Any) -> Any:
         """The value as the query expects it; text from a CLI or form is converted."""
@@ -125,6 +134,7 @@ def parse_query_file(path: Path) -> StoredQuery:
     fields: dict[str, str] = {}
     params: list[Param] = []
     examples: list[str] = []
+    labels: dict[str, tuple[int, str]] = {}
     body_start = 0
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
@@ -142,6 +152,11 @@ def parse_query_file(path: Path) -> StoredQuery:
                                  f" with TYPE one of {', '.join(PARAM_TYPES)}")
             params.append(Param(spec.group("name"), spec.group("type"), bool(spec.group("required")),
                                 spec.group("default"), spec.group("help").strip()))
+        elif key == "label":
+            spec = LABEL_SPEC.fullmatch(value)
+            if not spec:
+                raise QueryError(f"{path}:{number}: write labels as `// label: NAME the words a form shows`")
+            labels[spec.group("name")] = (number, spec.group("label").strip())
         elif key == "example":
             examples.append(value)
         else:
@@ -157,6 +172,10 @@ def parse_query_file(path: Path) -> StoredQuery:
     if not text:
         raise QueryError(f"{path}:{body_start + 1}: no Cypher after the header")
     declared = {p.name for p in params}
+    for label_name, (number, _) in labels.items():
+        if label_name not in declared:
+            raise QueryError(f"{path}:{number}: a label for {label_name!r}, which is not a declared parameter")
+    params = [replace(p, label=labels[p.name][1]) if p.name in labels else p for p in params]
     used = used_parameters(text)
     if used - declared:
         raise QueryError(f"{path}:{body_start + 1}: uses undeclared parameters {', '.join(sorted(used - declared))}")
@@ -186,7 +205,7 @@ def run_query(conn: Connection, query: StoredQuery, values: Mapping[str, Any] | 
     return list(result.keys), records_to_rows(result.records)
 
 
-PLACEHOLDERS = {"string": "-", "int": 1, "float": 1.0, "date": dt.date(2000, 1, 1), "bool": False}
+PLACEHOLDERS = {**{t: "-" for t in PICKED_TYPES}, "string": "-", "int": 1, "float": 1.0, "date": dt.date(2000, 1, 1), "bool": False}
 
 
 def warm_up(conn: Connection, folder: Path = CYPHER_DIR) -> int:

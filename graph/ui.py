@@ -18,12 +18,11 @@ from typing import Any, Callable, Iterator, TypeVar
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph import explore, snapshot, workbench
+from graph import explore, forms, snapshot, workbench
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect
 from graph.errors import DatabaseUnavailable, SupplyGraphError
 from graph.local_neo4j import LocalNeo4j
-from graph.queries import Param
 from graph.readonly import ReadOnlyResult, run_read_only
 
 CACHE_TTL_S = 120
@@ -153,36 +152,46 @@ def console(conn: Connection, text: str) -> ReadOnlyResult:
 
 
 def entity_picker(conn: Connection, search_key: str, select_key: str, default_id: str | None,
-                  whole_graph: str | None = None, organizations_only: bool = False) -> str | None:
-    """A search box and a select box of its matches; returns the chosen entity's id.
+                  whole_graph: str | None = None, organizations_only: bool = False,
+                  label: str = "Entity", help: str | None = None,
+                  kinds: tuple[str, ...] | None = None) -> str | None:
+    """A search box and a select box of its matches (names, not ids); returns the chosen entity's id.
 
     With an empty search box the default entity is offered, if it exists. `whole_graph` adds a first
-    choice meaning "no entity", returned as None. `organizations_only` leaves people out of the matches
-    (for pages whose queries start from an organization).
+    choice meaning "no entity", returned as None. `organizations_only` (or `kinds`) leaves people out of
+    the matches (for queries that start from an organization). The choices come from graph.forms.
     """
-    what = "an organization" if organizations_only else "an organization or person"
-    text = st.text_input(f"Search {what}", key=search_key, placeholder="a name or alias, e.g. Scale AI")
+    kinds = kinds or ((forms.ORGANIZATION,) if organizations_only else (forms.ORGANIZATION, forms.PERSON))
+    what = "an organization" if forms.PERSON not in kinds else "an organization or person"
+    search_label = f"Search {what}" if label == "Entity" else f"{label}: search by name"
+    text = st.text_input(search_label, key=search_key, placeholder="a name or alias, e.g. Scale AI", help=help)
     if text.strip():
-        matches = ask(conn, explore.search_entities, text.strip())
-        if organizations_only:
-            matches = [m for m in matches if "Organization" in (m.get("labels") or [])]
+        matches = ask(conn, forms.search, text.strip(), kinds)
         if not matches:
-            message = md(f"No {what.split(' ', 1)[1]} matches {text.strip()!r}: try another spelling or part of the name.")
+            message = md(forms.nothing_found(text, kinds))
             if not whole_graph:
                 st.info(message)
                 st.stop()
             st.caption(message)
     else:
-        found = ask(conn, explore.entity, default_id) if default_id else None
+        found = ask(conn, forms.option_for, default_id, kinds) if default_id else None
         matches = [found] if found else []
         if not matches and not whole_graph:
-            st.info("Type a name in the search box to pick an organization or person.")
+            st.info(f"Type a name in the search box to pick {what}.")
             st.stop()
     labels: dict[str | None, str] = {None: whole_graph or ""}
-    labels.update({m["id"]: explore.entity_label(m) for m in matches})
-    options = ([None] if whole_graph else []) + [m["id"] for m in matches]
-    index = options.index(default_id) if not text.strip() and default_id in options else 0
-    return st.selectbox("Entity", options, index=index, format_func=lambda o: labels.get(o, str(o)), key=select_key)
+    labels.update({m.id: m.label for m in matches})
+    options = ([None] if whole_graph else []) + [m.id for m in matches]
+    if text.strip():
+        index = 1 if whole_graph and matches else 0
+    else:
+        index = options.index(default_id) if default_id in options else 0
+    # A new search chooses its best match (the box would keep the last choice while it is still offered).
+    searched = f"{select_key}__searched"
+    if st.session_state.get(searched) != text.strip() or st.session_state.get(select_key) not in options:
+        st.session_state[searched] = text.strip()
+        st.session_state[select_key] = options[index]
+    return st.selectbox(label, options, format_func=lambda o: labels.get(o, str(o)), key=select_key, help=help)
 
 
 def network(page_html: str, height: int = NETWORK_HEIGHT) -> None:
@@ -241,29 +250,29 @@ def file_stem(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "view"
 
 
-def param_input(query_name: str, param: Param) -> Any:
-    """A form widget for a stored query's parameter, chosen by its declared type; key param_<query>_<name>.
-
-    Optional parameters start at their default; required ones at the example their help gives.
-    """
-    key = f"param_{query_name}_{param.name}"
-    label = f"{param.name}{' *' if param.required else ''}"
-    value = param.default_value() if not param.required else _example(param)
-    if param.type == "date":
-        return st.date_input(label, value=value, help=param.help, key=key, format="YYYY-MM-DD")
-    if param.type == "bool":
-        return st.checkbox(label, value=bool(value), help=param.help, key=key)
-    if param.type in ("int", "float"):
-        return st.number_input(label, value=value, step=1 if param.type == "int" else None, help=param.help, key=key)
-    text = st.text_input(label, value="" if value is None else str(value), help=param.help, key=key)
+def form_input(conn: Connection, query_name: str, field: forms.Field) -> Any:
+    """The widget graph.forms chose for a stored query's parameter; key param_<query>_<name> (and
+    param_<query>_<name>_search for a picker's search box). Returns the value the query takes."""
+    key = f"param_{query_name}_{field.name}"
+    label = f"{field.label}{' *' if field.required else ''}"
+    if field.widget == "entity":
+        return entity_picker(conn, f"{key}_search", key, field.default, whole_graph=field.none_label,
+                             label=label, help=field.help, kinds=field.kinds)
+    if field.widget == "choice":
+        choices = ask(conn, forms.publishers) if field.from_graph else list(field.choices)
+        if not choices:
+            st.info(f"{field.label}: the graph has nothing to choose from yet.")
+            st.stop()
+        return st.selectbox(label, choices, index=forms.start_choice(field, choices), help=field.help, key=key)
+    if field.widget == "date":
+        return st.date_input(label, value=field.default, help=field.help, key=key, format="YYYY-MM-DD")
+    if field.widget == "checkbox":
+        return st.checkbox(label, value=field.default, help=field.help, key=key)
+    if field.widget == "number":
+        return st.number_input(label, value=field.default, step=1 if field.type == "int" else None, help=field.help,
+                               key=key)
+    text = st.text_input(label, value=field.default, help=field.help, key=key)
     return text.strip() or None
-
-
-def _example(param: Param) -> Any:
-    try:
-        return param.coerce(explore.example_value(param.help))
-    except SupplyGraphError:
-        return None
 
 
 def exposure_card(card: workbench.Card, key: str) -> None:

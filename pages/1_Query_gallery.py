@@ -1,10 +1,8 @@
 """Every stored query of cypher/: its description, a form from its header, the rows and the network."""
 
-import datetime as dt
-
 import streamlit as st
 
-from graph import drawing, explore, network, ui
+from graph import drawing, explore, forms, network, ui
 from graph.errors import SupplyGraphError
 from graph.output import EXPLANATION, reading_order, to_csv
 
@@ -26,8 +24,9 @@ query = queries[name]
 st.markdown(query.description)
 st.caption(f"Returns: {query.returns}")
 
-values = {param.name: ui.param_input(name, param) for param in query.params}
-missing = [p.name for p in query.params if p.required and values[p.name] in (None, "")]
+fields = forms.form_fields(query)
+values = {field.name: ui.form_input(conn, name, field) for field in fields}
+missing = forms.missing(fields, values)
 if missing:
     st.info(f"Fill in {', '.join(missing)} to run the query.")
     st.stop()
@@ -40,11 +39,12 @@ st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv
 
 graph = network.graph_from_rows(rows)
 if graph.number_of_edges():
-    as_of = next((v for v in values.values() if isinstance(v, dt.date)), None)
+    as_of = forms.as_of_of(fields, values)
     sources = ui.ask(conn, explore.source_details, network.sources_of(graph))
-    chosen = ", ".join(f"{k} {v}" for k, v in values.items() if v not in (None, "") and not isinstance(v, dt.date))
-    page = drawing.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of,
-                             focus_id=values.get("entity_id") or values.get("org_id"), sources=sources)
+    focus = forms.focus_of(fields, values)
+    chosen = forms.describe(fields, values, ui.ask(conn, forms.names_of, forms.chosen_ids(fields, values)))
+    page = drawing.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of, focus_id=focus,
+                               sources=sources)
     ui.network(page)
     ui.downloads(page, "gallery", name)
 with st.expander("The Cypher (runs as it is in cypher-shell)"):

@@ -72,3 +72,15 @@ def loaded(session_conn: Connection, tmp_path_factory: pytest.TempPathFactory) -
         session.run("MATCH (n) DETACH DELETE n").consume()
     load_folder(session_conn, write_folder(tmp_path_factory.mktemp("valid")))
     return fingerprint(session_conn)
+
+
+@pytest.fixture(scope="module")
+def seed_only(session_conn: Connection) -> Connection:
+    """The session's database holding exactly the seed data, loaded once for the module that asks."""
+    from graph.cli import SEED_DIR
+    from graph.loader import load_folder
+
+    with session_conn.driver.session(database=session_conn.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    load_folder(session_conn, SEED_DIR)
+    return session_conn

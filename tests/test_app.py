@@ -160,21 +160,49 @@ def test_gallery_lists_every_stored_query_and_runs_one(app_env) -> None:
 
 
 def test_gallery_form_from_the_header(app_env) -> None:
+    # Pickers instead of id boxes (graph.forms): the entity by name, hops as choices, labels from the header.
     at = run_page("pages/1_Query_gallery.py")
     at.selectbox(key="query").set_value("neighbourhood").run()
-    assert at.text_input(key="param_neighbourhood_entity_id").value == "scale-ai"  # from the help's e.g.
+    picker = at.selectbox(key="param_neighbourhood_entity_id")
+    assert picker.value == "scale-ai"  # from the help's e.g.
+    assert picker.label == "Organization or person *" and picker.options == ["Scale AI (Vendor · scale-ai)"]
     assert isinstance(at.date_input(key="param_neighbourhood_as_of").value, dt.date)
     assert at.checkbox(key="param_neighbourhood_include_ended").value is False
-    assert at.number_input(key="param_neighbourhood_hops").value == 1
+    assert at.selectbox(key="param_neighbourhood_hops").value == 1
+    assert at.selectbox(key="param_neighbourhood_hops").options == ["1", "2", "3"]
     at.date_input(key="param_neighbourhood_as_of").set_value(dt.date(2024, 1, 1)).run()
     assert "meta-invests-scale-ai-2025" not in picture(at)
     at.checkbox(key="param_neighbourhood_include_ended").check().run()
-    at.text_input(key="param_neighbourhood_entity_id").input("meta").run()
-    assert set(at.dataframe[0].value["from_id"]) | set(
-        at.dataframe[0].value["to_id"]) >= {"meta"}
-    at.text_input(key="param_neighbourhood_entity_id").input("").run()
-    assert "Fill in entity_id" in texts(at.info)
-    assert not at.exception
+    at.text_input(key="param_neighbourhood_entity_id_search").input("Meta Platforms").run()
+    assert at.selectbox(key="param_neighbourhood_entity_id").value == "meta"
+    assert set(at.dataframe[0].value["from_id"]) | set(at.dataframe[0].value["to_id"]) >= {"meta"}
+    assert "neighbourhood (Organization or person Meta Platforms, Hops out 1, Include ended relationships yes" \
+        in picture(at)  # the title names, never ids
+    at.text_input(key="param_neighbourhood_entity_id_search").input("no such company zzz").run()
+    assert "No organization or person matches 'no such company zzz'" in texts(at.info)
+    assert not at.get("iframe") and not at.exception
+
+
+def test_gallery_pickers_take_names_and_pass_ids(app_env) -> None:
+    at = run_page("pages/1_Query_gallery.py")
+    at.selectbox(key="query").set_value("paths_between").run()
+    at.text_input(key="param_paths_between_to_id_search").input("Alexandr").run()  # people too
+    assert at.selectbox(key="param_paths_between_to_id").value == "alexandr-wang"
+    assert "paths_between (From OpenAI, To Alexandr Wang" in picture(at)
+    at.selectbox(key="query").set_value("shared_vendors").run()
+    at.text_input(key="param_shared_vendors_lab_b_search").input("Alexandr").run()  # organizations only
+    assert "No organization matches 'Alexandr'" in texts(at.info)
+    at.selectbox(key="query").set_value("source_report").run()
+    publishers = at.selectbox(key="param_source_report_publisher")
+    assert publishers.value == "Reuters" and len(publishers.options) > 3  # the graph's publishers
+    assert len(at.dataframe[0].value) > 0
+    at.selectbox(key="query").set_value("indirect_links").run()
+    assert at.selectbox(key="param_indirect_links_org_id").value is None  # "(every lab)"
+    assert at.selectbox(key="param_indirect_links_org_id").options[0] == "(every lab)"
+    at.text_input(key="param_indirect_links_org_id_search").input("OpenAI").run()
+    assert at.selectbox(key="param_indirect_links_org_id").value == "openai"
+    assert set(at.dataframe[0].value["org"]) == {"OpenAI"}
+    assert not at.exception and not at.error, texts(at.error)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -17,5 +17,6 @@ def test_query_is_documented_as_its_header_says(name: str) -> None:
     assert f"### `{query.name}`\n\n{query.description}\n" in DOC
     for param in query.params:
         default = "required" if param.required else param.default
-        assert f"| `{param.name}` | {param.type} | {default} | {param.help} |" in DOC
+        assert param.label, f"{name}: give {param.name} a `// label:` line (the words its form shows)"
+        assert f"| `{param.name}` | {param.label} | {param.type} | {default} | {param.help} |" in DOC
     assert f"Returns: {query.returns}" in DOC
