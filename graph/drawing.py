@@ -75,6 +75,15 @@ STATUS_STYLES: dict[str, tuple[Any, float, str]] = {
     "ended": ([6, 6], 0.8, "ended"),
     "unknown": ([10, 6], 0.6, "status unknown"),
 }
+# A diff between two dates (graph.diff): change -> (colour, dashes, opacity, width). Started stands out in
+# green, ended is grey and dashed, unchanged fades into the background.
+CHANGE_STYLES: dict[str, tuple[str | None, Any, float, float]] = {
+    "started": ("#2f9e44", False, 1.0, 4.0),
+    "ended": (ENDED_COLOUR, [6, 6], 0.9, 2.5),
+    "came and went": (ENDED_COLOUR, [2, 5], 0.9, 2.5),
+    "unchanged": (None, False, 0.25, 2.0),  # None: the type's colour
+}
+FADED_NODE_OPACITY = 0.35
 SYMMETRIC_TYPES = frozenset({"COMPETES_WITH"})
 MAX_LABEL = 40
 MAX_FOOTNOTE_SOURCES = 40
@@ -159,6 +168,7 @@ def _vis_data(graph: nx.MultiDiGraph, focus_id: Hashable | None) -> tuple[list[d
     # Distinct neighbours, whatever the direction or number of relationships between two nodes.
     degree = {n: len(set(graph.successors(n)) | set(graph.predecessors(n))) for n in graph.nodes}
     big = graph.number_of_nodes() > 1000
+    faded = _faded_nodes(graph, focus_id)
     nodes: list[dict[str, Any]] = []
     for node in sorted(graph.nodes, key=str):
         data = graph.nodes[node]
@@ -177,6 +187,8 @@ def _vis_data(graph: nx.MultiDiGraph, focus_id: Hashable | None) -> tuple[list[d
             "x": pos[node][0],
             "y": pos[node][1],
         }
+        if node in faded:
+            options["opacity"] = FADED_NODE_OPACITY
         if is_focus:
             options.update(color={"background": colour, "border": "#212529",
                                   "highlight": {"background": colour, "border": "#000000"}},
@@ -203,6 +215,8 @@ def _vis_data(graph: nx.MultiDiGraph, focus_id: Hashable | None) -> tuple[list[d
         }
         if dashes:
             edge.update(dashes=dashes, width=1.5)
+        if data.get("change") in CHANGE_STYLES:
+            _style_change(edge, data["change"], colour)
         if rel_type in SYMMETRIC_TYPES:
             edge["arrows"] = ""
         if index:  # parallel relationships between one pair: curve them apart
@@ -220,6 +234,26 @@ def _vis_data(graph: nx.MultiDiGraph, focus_id: Hashable | None) -> tuple[list[d
                         "navigationButtons": False, "keyboard": False},
     }
     return nodes, edges, options
+
+
+def _faded_nodes(graph: nx.MultiDiGraph, focus_id: Hashable | None) -> set[Hashable]:
+    """In a diff, the nodes (but the focus) whose every relationship is unchanged: drawn faded."""
+    changes: dict[Hashable, set[str]] = defaultdict(set)
+    for u, v, data in graph.edges(data=True):
+        if data.get("change"):
+            changes[u].add(data["change"])
+            changes[v].add(data["change"])
+    return {n for n, seen in changes.items() if seen == {"unchanged"} and n != focus_id}
+
+
+def _style_change(edge: dict[str, Any], change: str, type_colour: str) -> None:
+    colour, dashes, opacity, width = CHANGE_STYLES[change]
+    edge["color"] = {"color": colour or type_colour, "opacity": opacity}
+    edge["width"] = width
+    if dashes:
+        edge["dashes"] = dashes
+    else:
+        edge.pop("dashes", None)
 
 
 class _References(HTMLParser):
@@ -283,7 +317,14 @@ def _legend(graph: nx.MultiDiGraph) -> dict[str, list[tuple]]:
         unknown_dashes, unknown_opacity, _ = STATUS_STYLES["reported"]
         shown_statuses += [(status, LEGEND_STATUS_COLOUR, unknown_dashes, unknown_opacity)
                            for status in sorted(s for s in statuses if s not in STATUS_STYLES)]
+    changes = {data["change"] for *_, data in graph.edges(data=True) if data.get("change") in CHANGE_STYLES}
+    status_head = "Status"
+    if changes:  # a diff: its changes say more than the statuses
+        status_head = "Change between the dates"
+        shown_statuses = [(change, colour or LEGEND_STATUS_COLOUR, dashes, opacity)
+                          for change, (colour, dashes, opacity, _) in CHANGE_STYLES.items() if change in changes]
     return {
+        "status_head": status_head,
         "roles": [ROLE_STYLES[role] for role in ROLE_ORDER if role in roles],
         "types": [(rel_type or "(untyped)", EDGE_COLOURS.get(rel_type, OTHER_EDGE_COLOUR)) for rel_type in known],
         "statuses": shown_statuses,

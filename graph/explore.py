@@ -21,7 +21,7 @@ from graph.output import cell_text
 from graph.queries import CYPHER_DIR, StoredQuery, get_query, load_queries, run_query
 from graph.validate import parse_date
 from graph.view_settings import DEFAULT_LIMIT
-from graph import drawing, network
+from graph import diff, drawing, network
 
 APP_QUERIES = CYPHER_DIR / "app"
 DEFAULT_FOCUS = "scale-ai"
@@ -177,6 +177,17 @@ def load_view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filte
     return make_view(rows, entity_id, as_of, filters)
 
 
+def load_diff(conn: Connection, entity_id: str, hops: int, first: dt.date, second: dt.date,
+              filters: Filters = Filters(), limit: int = DEFAULT_LIMIT) -> diff.Diff:
+    """What started, ended or stayed around an entity between two dates (graph.diff), the chosen roles
+    and types kept. The rows are the neighbourhood as of the later date with ended ones, which holds
+    everything valid on either date or between."""
+    earlier, later = diff.ordered(first, second)
+    rows = neighbourhood_rows(conn, entity_id, hops, later, True, limit)
+    kept = filter_rows(rows, later, Filters(filters.roles, filters.types, STATUS_CHOICES), entity_id)
+    return diff.compare(kept, earlier, later, entity_id, hops)
+
+
 def view_graph(view: View, focus: Mapping[str, Any]) -> nx.MultiDiGraph:
     """The view's graph, with the focus in it even when no relationship is left."""
     graph = network.graph_from_rows(view.rows)
@@ -234,6 +245,21 @@ def view_picture(view: View, focus: Mapping[str, Any], hops: int, as_of: dt.date
                              focus_id=focus["id"], sources=sources, max_nodes=max_nodes,
                              note="; ".join(view.notes) or None)
     return Picture(page, tuple(n for n in notes if n))
+
+
+def diff_title(name: str, hops: int, found: diff.Diff) -> str:
+    return f"{view_title(name, hops)}: what changed from {found.earlier.isoformat()} to {found.later.isoformat()}"
+
+
+def diff_picture(found: diff.Diff, focus: Mapping[str, Any], hops: int, sources: Mapping[str, Mapping[str, Any]],
+                 max_nodes: int = drawing.DEFAULT_MAX_NODES) -> Picture:
+    """The picture of a diff: started in green, ended grey and dashed, unchanged faded, the counts under the
+    title (graph.diff's caption)."""
+    graph = view_graph(View(found.rows, total=len(found.rows), fetched=len(found.rows)), focus)
+    page = drawing.render_html(graph, diff_title(focus.get("name") or focus["id"], hops, found), found.later,
+                               focus_id=focus["id"], sources=sources, max_nodes=max_nodes, note=found.caption)
+    cap = drawing.cap_note(graph, drawing.cap_graph(graph, max_nodes, focus["id"]))
+    return Picture(page, (cap,) if cap else ())
 
 
 # ---------------------------------------------------------------------------------------------------

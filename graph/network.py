@@ -83,7 +83,7 @@ def _add_fact_row(graph: nx.MultiDiGraph, row: Mapping[str, Any]) -> None:
     graph.add_edge(from_id, to_id, key=key, type=row.get("type") or "", status=row.get("status"),
                    since=row.get("since"), until=row.get("until"), detail=row.get("detail") or "",
                    sources=list(sources) if isinstance(sources, (list, tuple)) else [str(sources)],
-                   confidence=row.get("confidence"))
+                   confidence=row.get("confidence"), change=row.get("change"))
 
 
 def _add_node(graph: nx.MultiDiGraph, key: str, name: Any, labels: Sequence[str], props: Mapping[str, Any]) -> None:

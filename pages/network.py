@@ -23,14 +23,25 @@ with st.sidebar:
     statuses = st.multiselect("Statuses", explore.STATUS_CHOICES, default=explore.STATUS_CHOICES, key="statuses")
     limit = st.number_input("At most this many relationships", min_value=10, max_value=5000,
                             value=view_settings.DEFAULT_LIMIT, step=50, key="limit")
+    comparing = st.toggle("Compare with another date", key="diff",
+                          help="What started (green) and ended (grey, dashed) between the two dates; the rest faded")
+    compare = st.date_input("Compare with", value=dt.date(as_of.year, 1, 1), format="YYYY-MM-DD", key="diff_from",
+                            disabled=not comparing)
 
 focus = ui.ask(conn, explore.entity, entity_id)
 if focus is None:
     st.info(ui.md(f"{entity_id!r} is no longer in the graph: search again."))
     st.stop()
-view = ui.view(conn, entity_id, hops, as_of, explore.Filters(tuple(roles), tuple(types), tuple(statuses)), limit)
-sources = ui.ask(conn, explore.source_details, explore.sources_of(view.rows))
-picture = explore.view_picture(view, focus, hops, as_of, sources)
+filters = explore.Filters(tuple(roles), tuple(types), tuple(statuses))
+if comparing:
+    found = ui.ask(conn, explore.load_diff, entity_id, hops, compare, as_of, filters, limit)
+    st.caption(ui.md(found.caption))
+    sources = ui.ask(conn, explore.source_details, explore.sources_of(found.rows))
+    picture = explore.diff_picture(found, focus, hops, sources)
+else:
+    view = ui.view(conn, entity_id, hops, as_of, filters, limit)
+    sources = ui.ask(conn, explore.source_details, explore.sources_of(view.rows))
+    picture = explore.view_picture(view, focus, hops, as_of, sources)
 for note in picture.notes:
     st.warning(ui.md(note))
 ui.network(picture.html)

@@ -286,3 +286,28 @@ def test_source_table_keeps_only_web_links() -> None:
     facts = [{"sources": [{"id": "a", "publisher": "P", "title": "T", "date": "2025", "url": "javascript:alert(1)"},
                           {"id": "b", "publisher": "P", "title": "T", "date": "2024", "url": "https://example.org/b"}]}]
     assert [(s["id"], s["url"]) for s in explore.source_table(facts)] == [("a", ""), ("b", "https://example.org/b")]
+
+
+def test_a_diff_is_drawn_started_green_ended_grey_dashed_unchanged_faded() -> None:
+    from graph import diff
+
+    rows = [fact("meta", "scale-ai", "INVESTED_IN", since="2025-06-12", rel_id="stake"),
+            fact("scale-ai", "openai", status="ended", until="2025-06-18", rel_id="supply"),
+            fact("scale-ai", "xai", since="2024", rel_id="old"),
+            fact("surge", "scale-ai", "COMPETES_WITH", since="2025-06-03", until="2025-06-05", rel_id="brief")]
+    found = diff.compare(rows, dt.date(2025, 6, 30), dt.date(2025, 6, 1), "scale-ai", 1)
+    focus = {"id": "scale-ai", "name": "Scale AI", "labels": ["Organization", "Vendor"]}
+    picture = explore.diff_picture(found, focus, 1, {})
+    nodes, edges, _ = network_data(picture.html)
+    edge = {e["id"].split("|")[1]: e for e in edges}
+    assert edge["stake"]["color"]["color"] == "#2f9e44" and not edge.get("stake", {}).get("dashes")
+    assert edge["supply"]["color"]["color"] == drawing.ENDED_COLOUR and edge["supply"]["dashes"]
+    assert edge["old"]["color"]["opacity"] < 0.5
+    assert edge["brief"]["dashes"]  # came and went
+    by_id = {n["id"]: n for n in nodes}
+    assert by_id["xai"]["opacity"] < 1 and "opacity" not in by_id["meta"] and "opacity" not in by_id["scale-ai"]
+    caption = "1 started, 1 ended, 1 unchanged, 1 came and went between 2025-06-01 and 2025-06-30"
+    assert found.caption == caption and caption in picture.html
+    legend = re.search(r'<div id="sg-legend".*?</div></div>', picture.html, re.S).group(0)
+    assert "Change between the dates" in legend and "unchanged" in legend and "Status" not in legend
+    assert "what changed from 2025-06-01 to 2025-06-30" in picture.html
