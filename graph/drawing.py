@@ -27,10 +27,11 @@ import networkx as nx
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from graph import layout, network
+from graph import hubs, layout, network, readable
 from graph.model import POSITION_TYPE, ROLE_LABELS
 
 DEFAULT_MAX_NODES = 1500
+CAPTION_MAX_NODES = 1000  # past this, edge captions are unreadable and slow to draw: left out
 
 # Role -> (legend name, fill colour, vis-network shape). An organization with several roles is drawn
 # as its first role in ROLES order (graph.network.role_of): lab > vendor > investor > government >
@@ -117,7 +118,7 @@ def cap_note(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph) -> str | None:
 
 def render_html(graph: nx.MultiDiGraph, title: str, as_of: dt.date | str | None, focus_id: Hashable | None = None,
                 sources: Mapping[str, Mapping[str, Any]] | None = None, max_nodes: int = DEFAULT_MAX_NODES,
-                note: str | None = None) -> str:
+                note: str | None = None, captions: bool = False, group_hubs: bool = False) -> str:
     """A self-contained HTML page drawing `graph` (see the module docstring).
 
     Args:
@@ -129,14 +130,25 @@ def render_html(graph: nx.MultiDiGraph, title: str, as_of: dt.date | str | None,
             are listed by id alone.
         max_nodes: draw at most this many nodes (nearest the focus first), and say so.
         note: an extra line under the title, e.g. "showing 300 of 420 relationships".
+        captions: each relationship captioned with why it matters (graph.captions).
+        group_hubs: a hub's leaves drawn as groups that open on a click (graph.hubs).
+    Labels never overlap (graph.readable); a click focuses the view on a node.
     """
     shown = cap_graph(graph, max_nodes, focus_id)
     notes = [n for n in (note, cap_note(graph, shown)) if n]
-    nodes, edges, options = _vis_data(shown, focus_id)
+    groups = hubs.find_groups(shown, focus_id) if group_hubs else []
+    drawn = hubs.grouped(shown, groups) if groups else shown
+    nodes, edges, options = _vis_data(drawn, focus_id)
+    if captions and drawn.number_of_nodes() <= CAPTION_MAX_NODES:
+        readable.add_captions(edges, drawn, options)
+    # A group's members wait outside vis-network's data until the group opens (behaviour.js).
+    members = readable.group_members(nodes, shown, groups, _vis_data)
+    readable.place_labels(nodes, drawn, focus_id)
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else (str(as_of) if as_of else "")
     counts = f"{shown.number_of_nodes():,} nodes · {shown.number_of_edges():,} relationships"
     page = _template().render(
         title=title, top=58 + 17 * len(notes), assets=_assets(), nodes=nodes, edges=edges, options=options,
+        members=members,
         counts=f"as of {as_of_text} · {counts}" if as_of_text else counts, notes=notes, legend=_legend(shown),
         sources=_footnote(shown, sources or {}), empty=shown.number_of_nodes() == 0,
     )
@@ -158,13 +170,16 @@ def _template() -> jinja2.Template:
 def _assets() -> dict[str, Markup]:
     """vis-network's script and style, read once; Markup: they are code to inline, not text to escape."""
     folder = resources.files("pyvis") / "templates"
-    return {key: Markup(folder.joinpath(path).read_text(encoding="utf-8")) for key, path in VIS_FILES.items()}
+    assets = {key: Markup(folder.joinpath(path).read_text(encoding="utf-8")) for key, path in VIS_FILES.items()}
+    behaviour = resources.files("graph") / "templates" / "behaviour.js"
+    return {**assets, "behaviour_js": Markup(behaviour.read_text(encoding="utf-8"))}
 
 
-def _vis_data(graph: nx.MultiDiGraph, focus_id: Hashable | None) -> tuple[list[dict], list[dict], dict]:
+def _vis_data(graph: nx.MultiDiGraph, focus_id: Hashable | None,
+              pos: Mapping[Hashable, tuple[float, float]] | None = None) -> tuple[list[dict], list[dict], dict]:
     """vis-network's nodes, edges and options for the graph: only what differs from the options' defaults,
-    so the page's data stays small at 5,000 nodes."""
-    pos = layout.positions(graph)
+    so the page's data stays small at 5,000 nodes. Positions from graph.layout unless given."""
+    pos = pos if pos is not None else layout.positions(graph)
     # Distinct neighbours, whatever the direction or number of relationships between two nodes.
     degree = {n: len(set(graph.successors(n)) | set(graph.predecessors(n))) for n in graph.nodes}
     big = graph.number_of_nodes() > 1000

@@ -217,14 +217,15 @@ def view_title(name: str, hops: int) -> str:
 
 def render_view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, title: str | None = None,
                 filters: Filters = Filters(), limit: int = DEFAULT_LIMIT,
-                max_nodes: int = drawing.DEFAULT_MAX_NODES) -> str:
+                max_nodes: int = drawing.DEFAULT_MAX_NODES, captions: bool = True, group_hubs: bool = True) -> str:
     """The network page of an entity's neighbourhood (what the app draws and `snapshot` photographs)."""
     found = entity(conn, entity_id)
     if found is None:
         raise QueryError(f"no organization or person has the id {entity_id!r}; search for it in the app or "
                          "with `supplygraph cypher`")
     view = load_view(conn, entity_id, hops, as_of, filters, limit)
-    return view_picture(view, found, hops, as_of, source_details(conn, sources_of(view.rows)), title, max_nodes).html
+    return view_picture(view, found, hops, as_of, source_details(conn, sources_of(view.rows)), title, max_nodes,
+                        captions, group_hubs).html
 
 
 @dataclass(frozen=True)
@@ -237,13 +238,15 @@ class Picture:
 
 def view_picture(view: View, focus: Mapping[str, Any], hops: int, as_of: dt.date,
                  sources: Mapping[str, Mapping[str, Any]], title: str | None = None,
-                 max_nodes: int = drawing.DEFAULT_MAX_NODES) -> Picture:
-    """The picture of a view: the app and `supplygraph snapshot` both draw through here."""
+                 max_nodes: int = drawing.DEFAULT_MAX_NODES, captions: bool = True,
+                 group_hubs: bool = True) -> Picture:
+    """The picture of a view: the app and `supplygraph snapshot` both draw through here; edges captioned
+    and hubs' leaves grouped unless asked not to (graph.readable)."""
     graph = view_graph(view, focus)
     notes = [*view.notes, drawing.cap_note(graph, drawing.cap_graph(graph, max_nodes, focus["id"]))]
     page = drawing.render_html(graph, title or view_title(focus.get("name") or focus["id"], hops), as_of,
                              focus_id=focus["id"], sources=sources, max_nodes=max_nodes,
-                             note="; ".join(view.notes) or None)
+                             note="; ".join(view.notes) or None, captions=captions, group_hubs=group_hubs)
     return Picture(page, tuple(n for n in notes if n))
 
 
@@ -252,12 +255,14 @@ def diff_title(name: str, hops: int, found: diff.Diff) -> str:
 
 
 def diff_picture(found: diff.Diff, focus: Mapping[str, Any], hops: int, sources: Mapping[str, Mapping[str, Any]],
-                 max_nodes: int = drawing.DEFAULT_MAX_NODES) -> Picture:
+                 max_nodes: int = drawing.DEFAULT_MAX_NODES, captions: bool = True,
+                 group_hubs: bool = True) -> Picture:
     """The picture of a diff: started in green, ended grey and dashed, unchanged faded, the counts under the
     title (graph.diff's caption)."""
     graph = view_graph(View(found.rows, total=len(found.rows), fetched=len(found.rows)), focus)
     page = drawing.render_html(graph, diff_title(focus.get("name") or focus["id"], hops, found), found.later,
-                               focus_id=focus["id"], sources=sources, max_nodes=max_nodes, note=found.caption)
+                               focus_id=focus["id"], sources=sources, max_nodes=max_nodes, note=found.caption,
+                               captions=captions, group_hubs=group_hubs)
     cap = drawing.cap_note(graph, drawing.cap_graph(graph, max_nodes, focus["id"]))
     return Picture(page, (cap,) if cap else ())
 

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 
+from graph import captions
 from graph.model import ROLE_LABELS, ROLES
 
 
@@ -63,7 +64,7 @@ def graph_from_rows(rows: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
                        since=props.get("since_text") or _text(props.get("since")),
                        until=props.get("until_text") or _text(props.get("until")),
                        detail=str(props.get("detail") or ""), sources=list(props.get("sources") or []),
-                       confidence=props.get("confidence"))
+                       confidence=props.get("confidence"), props=captions.caption_props(props))
     return graph
 
 
@@ -83,7 +84,9 @@ def _add_fact_row(graph: nx.MultiDiGraph, row: Mapping[str, Any]) -> None:
     graph.add_edge(from_id, to_id, key=key, type=row.get("type") or "", status=row.get("status"),
                    since=row.get("since"), until=row.get("until"), detail=row.get("detail") or "",
                    sources=list(sources) if isinstance(sources, (list, tuple)) else [str(sources)],
-                   confidence=row.get("confidence"), change=row.get("change"))
+                   confidence=row.get("confidence"), change=row.get("change"),
+                   props=captions.caption_props({**(row.get("props") or {}), "since_text": row.get("since"),
+                                                 "until_text": row.get("until"), "status": row.get("status")}))
 
 
 def _add_node(graph: nx.MultiDiGraph, key: str, name: Any, labels: Sequence[str], props: Mapping[str, Any]) -> None:

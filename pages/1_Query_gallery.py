@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from graph import drawing, explore, forms, network, ui
+from graph import drawing, explore, forms, naming, network, ui
 from graph.errors import SupplyGraphError
 from graph.output import EXPLANATION, reading_order, to_csv
 
@@ -39,12 +39,14 @@ st.download_button("Download CSV", to_csv(rows, columns), file_name=f"{name}.csv
 
 graph = network.graph_from_rows(rows)
 if graph.number_of_edges():
+    graph = naming.apply(graph, ui.ask(conn, naming.lookup, naming.unnamed(graph)))  # names and roles, never ids
+    captions = st.toggle("Edge captions", value=True, key="gallery_captions")
     as_of = forms.as_of_of(fields, values)
     sources = ui.ask(conn, explore.source_details, network.sources_of(graph))
     focus = forms.focus_of(fields, values)
     chosen = forms.describe(fields, values, ui.ask(conn, forms.names_of, forms.chosen_ids(fields, values)))
     page = drawing.render_html(graph, f"{name} ({chosen})" if chosen else name, as_of, focus_id=focus,
-                               sources=sources)
+                               sources=sources, captions=captions, group_hubs=True)
     ui.network(page)
     ui.downloads(page, "gallery", name)
 with st.expander("The Cypher (runs as it is in cypher-shell)"):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from graph import drawing, explore, network, ui
+from graph import drawing, explore, naming, network, ui
 from graph.output import to_csv
 
 EXAMPLE = "MATCH p = (:Organization {id: 'scale-ai'})-[r]-(other)\nWHERE type(r) <> 'SOURCED_FROM'\nRETURN p LIMIT 50"
@@ -32,7 +32,10 @@ st.download_button("Download CSV", to_csv(result.rows, result.columns), file_nam
                    key="console_csv", on_click="ignore")
 graph = network.graph_from_rows(result.rows)
 if graph.number_of_nodes():
+    graph = naming.apply(graph, ui.ask(conn, naming.lookup, naming.unnamed(graph)))  # names and roles, never ids
+    captions = st.toggle("Edge captions", value=True, key="console_captions")
     sources = ui.ask(conn, explore.source_details, network.sources_of(graph))
-    page = drawing.render_html(graph, "Cypher console result", None, sources=sources)
+    page = drawing.render_html(graph, "Cypher console result", None, sources=sources, captions=captions,
+                               group_hubs=True)
     ui.network(page)
     ui.downloads(page, "console", "console-result")

@@ -23,6 +23,11 @@ with st.sidebar:
     statuses = st.multiselect("Statuses", explore.STATUS_CHOICES, default=explore.STATUS_CHOICES, key="statuses")
     limit = st.number_input("At most this many relationships", min_value=10, max_value=5000,
                             value=view_settings.DEFAULT_LIMIT, step=50, key="limit")
+    captions = st.toggle("Edge captions", value=True, key="captions",
+                         help="Why each relationship matters: stake, amount, service, title and years")
+    group_hubs = st.toggle("Group a hub's leaves", value=True, key="hubs",
+                           help="A node with many neighbours shows its leaves as groups ('supplies chips to 120 "
+                                "labs'); click a group to open it, a node to focus on it")
     comparing = st.toggle("Compare with another date", key="diff",
                           help="What started (green) and ended (grey, dashed) between the two dates; the rest faded")
     compare = st.date_input("Compare with", value=dt.date(as_of.year, 1, 1), format="YYYY-MM-DD", key="diff_from",
@@ -37,11 +42,11 @@ if comparing:
     found = ui.ask(conn, explore.load_diff, entity_id, hops, compare, as_of, filters, limit)
     st.caption(ui.md(found.caption))
     sources = ui.ask(conn, explore.source_details, explore.sources_of(found.rows))
-    picture = explore.diff_picture(found, focus, hops, sources)
+    picture = explore.diff_picture(found, focus, hops, sources, captions=captions, group_hubs=group_hubs)
 else:
     view = ui.view(conn, entity_id, hops, as_of, filters, limit)
     sources = ui.ask(conn, explore.source_details, explore.sources_of(view.rows))
-    picture = explore.view_picture(view, focus, hops, as_of, sources)
+    picture = explore.view_picture(view, focus, hops, as_of, sources, captions=captions, group_hubs=group_hubs)
 for note in picture.notes:
     st.warning(ui.md(note))
 ui.network(picture.html)
