@@ -205,20 +205,26 @@ class Engine:
         """What x is to A on each day: in A's family (OWN), in a family competing with A's (that family's
         root), or neither (NEUTRAL). Its pieces change only where a family or a competition changes."""
         fam = self.families
-        pieces_a, pieces_x = fam.root_pieces(a), fam.root_pieces(x)
-        points = {FIRST} | fam.root_bounds(a) | fam.root_bounds(x)
-        for _, _, ra in pieces_a:
-            for _, _, rx in pieces_x:
-                points |= fam.competition_bounds(ra, rx)
-        starts = sorted(d for d in points if FIRST <= d < LAST)
-        if len(starts) == 1:  # most organizations: one family and one standing on every day
-            ra, rx = pieces_a[0][2], pieces_x[0][2]
-            return _constant(OWN if rx == ra else rx if fam.competes(ra, rx, FIRST) else NEUTRAL)
         pieces = []
-        for start, end in zip(starts, starts[1:] + [LAST]):
-            ra, rx = fam.root(a, start), fam.root(x, start)
-            pieces.append((start, end, OWN if rx == ra else rx if fam.competes(ra, rx, start) else NEUTRAL))
-        return Timeline(pieces)
+        for sa, ea, ra in fam.root_pieces(a):
+            for sx, ex, rx in fam.root_pieces(x):
+                start, end = max(sa, sx), min(ea, ex)
+                if start >= end:
+                    continue
+                if rx == ra:
+                    pieces.append((start, end, OWN))
+                    continue
+                for s, e, rival in self._rivalry(ra, rx).pieces:
+                    if s < end and e > start:
+                        pieces.append((max(s, start), min(e, end), rx if rival else NEUTRAL))
+        return Timeline(pieces) if len(pieces) > 1 else _constant(pieces[0][2])
+
+    @lru_cache(maxsize=None)
+    def _rivalry(self, ra: str, rx: str) -> Timeline[bool]:
+        """Whether two families compete, on each day."""
+        fam = self.families
+        starts = sorted(d for d in fam.competition_bounds(ra, rx) | {FIRST} if FIRST <= d < LAST)
+        return Timeline((s, e, fam.competes(ra, rx, s)) for s, e in zip(starts, starts[1:] + [LAST]))
 
     def may_rival(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
         """x is, on some of the days, in a family that competes with A's: a chain may end there."""
