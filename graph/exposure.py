@@ -224,6 +224,8 @@ class Engine:
         """Whether two families compete, on each day."""
         fam = self.families
         starts = sorted(d for d in fam.competition_bounds(ra, rx) | {FIRST} if FIRST <= d < LAST)
+        if len(starts) == 1:
+            return _ALWAYS if fam.competes(ra, rx, FIRST) else _NEVER
         return Timeline((s, e, fam.competes(ra, rx, s)) for s, e in zip(starts, starts[1:] + [LAST]))
 
     def may_rival(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
@@ -463,6 +465,9 @@ class Engine:
 @lru_cache(maxsize=None)
 def _constant(value: str) -> Timeline[str]:
     return Timeline([(FIRST, LAST, value)])
+
+
+_ALWAYS, _NEVER = Timeline([(FIRST, LAST, True)]), Timeline([(FIRST, LAST, False)])
 
 
 def share_of(step: Step) -> float | None:
