@@ -18,7 +18,7 @@ from graph.config import load_settings
 from graph.db import Connection, connect
 from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
-from graph.loader import BATCH_SIZE, DERIVE_ON_LOAD_MAX, LoadSummary, load_folder
+from graph.loader import BATCH_SIZE, BULK, DERIVE_ON_LOAD_MAX, LoadSummary, load_folder
 from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
 from graph.derive import DeriveSummary, staleness
 from graph.derive import derive as derive_facts
@@ -252,18 +252,25 @@ def generate(out_dir: str, relationships: int, seed: int) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--replace", is_flag=True, help="Also delete what the folder no longer holds, so the graph matches it.")
 @click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Rows per write transaction.")
+@click.option("--transactional", is_flag=True,
+              help="Write in transactions even into an empty local database (no import tool, no server restart).")
 @handle_errors
-def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
+def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, transactional: bool) -> None:
     """Validate a data FOLDER (default: the seed data supplygraph ships, seed_data/), or an Excel
     workbook with one sheet per file, and write it into Neo4j.
 
     Nothing is written if any row is invalid: every problem is listed with its file (or sheet), row,
     column and value. Loading the same folder again changes nothing.
 
+    Into an empty managed local database, the first load uses Neo4j's own import tool (the
+    server is stopped and started again meanwhile); anything else is written in transactions.
+    It says which it used.
+
     \b
     Examples:
       supplygraph load seed_data --replace
       supplygraph load book.xlsx --dry-run
+      supplygraph load /tmp/synthetic --transactional
     """
     with checked_data(folder) as checked:
         for warning in checked.warnings:
@@ -273,24 +280,30 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int) -> None:
                    f"({', '.join(f'{n} {name}' for name, n in index.rows.items())})", err=True)
         if dry_run:
             return
-        summary = _write(checked.folder, index, replace, batch_size)
-    _report(summary)
+        summary = _write(checked.folder, index, replace, batch_size, transactional)
+    _report(summary, transactional)
 
 
-def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int) -> LoadSummary:
-    conn = open_connection()
+def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int, transactional: bool) -> LoadSummary:
+    settings = load_settings()
+    conn = connect(settings)
+    local = LocalNeo4j() if settings.is_local and not transactional else None  # the server a bulk load may stop
     try:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), transient=True,
                       console=Console(stderr=True)) as bar:
             task = bar.add_task("loading", total=index.total_rows)
             return load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
                                progress=lambda n: bar.advance(task, n),
-                               phase=lambda words: bar.update(task, description=words))
+                               phase=lambda words: bar.update(task, description=words), local=local)
     finally:
         conn.close()
 
 
-def _report(summary: LoadSummary) -> None:
+def _report(summary: LoadSummary, transactional: bool) -> None:
+    if summary.method == BULK:
+        click.echo(f"bulk load: {summary.why}", err=True)
+    else:
+        click.echo(f"transactional load: {'--transactional was given' if transactional else summary.why}", err=True)
     outcomes = ("created", "updated", "unchanged", "deleted")
     rows = [{"kind": kind, **{o: counts[o] for o in outcomes}} for kind, counts in summary.counts.items()]
     print_rows(rows, ["kind", *outcomes], "table", count=False)

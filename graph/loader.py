@@ -10,10 +10,16 @@ hashed) in a worker thread while the server writes the batch before; memory does
 folder. The steps live in modules of their own: graph.load_cypher (the queries), graph.schema,
 graph.load_rows (rows, hashes, batches), graph.load_stale (deletions) and graph.load_server (writes
 and the server's failures).
+
+Into an empty managed local database (graph.local_neo4j), given as `local`, a first load uses Neo4j's own
+import tool instead (graph.load_bulk writes its files from the same rows, graph.neo4j_import runs it with
+the server stopped), then the schema and the derived facts: the same graph, written many times faster.
+A database that holds anything, or one the load does not manage (NEO4J_URI), gets the transactional path.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +28,12 @@ from typing import Any, Callable
 from graph.db import Connection
 from graph.derive import DeriveSummary, derive, mark_writing, staleness
 from graph.errors import SupplyGraphError
+from graph.load_bulk import NotBulkLoadable, write_import_files
 from graph.load_rows import batches, prefetched
 from graph.load_server import BATCH_SIZE, write
 from graph.load_stale import delete_stale
+from graph.local_neo4j import LocalNeo4j
+from graph.neo4j_import import import_offline
 from graph.schema import apply_schema, await_fulltext_indexes
 from graph.validate import FolderIndex, check_folder, unchanged_since_check, verify_unchanged
 
@@ -32,6 +41,7 @@ DERIVE_ON_LOAD_MAX = 5_000
 PREFETCH_BATCHES = 1  # one batch built while the server writes the one before: it is the slower side
 Progress = Callable[[int], None]
 Phase = Callable[[str], None]
+BULK, TRANSACTIONAL = "bulk", "transactional"
 
 
 @dataclass
@@ -40,6 +50,8 @@ class LoadSummary:
 
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     derived: DeriveSummary | None = None  # None: nothing changed, the derived facts were current
+    method: str = TRANSACTIONAL  # or BULK: Neo4j's import tool into an empty local database
+    why: str = ""  # why that path, in words
 
     def add(self, kind: str, outcome: str, rows: int) -> None:
         self.counts[kind][outcome] += rows
@@ -54,16 +66,25 @@ class LoadSummary:
 
 def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_size: int = BATCH_SIZE,
                 progress: Progress | None = None, index: FolderIndex | None = None,
-                phase: Phase | None = None) -> LoadSummary:
+                phase: Phase | None = None, local: LocalNeo4j | None = None) -> LoadSummary:
     """Validates a folder, then writes it; nothing is written if any row is invalid.
 
     `progress` is told the rows of each batch written; `phase` what the load is doing, in words, when that
-    changes (the steps after the writes can take seconds on a large graph and write no rows).
+    changes (the steps after the writes can take seconds on a large graph and write no rows). With `local`,
+    the managed server `conn` is connected to, a load into an empty database uses the bulk path.
     """
     tell = phase or (lambda _: None)
     index = index or check_folder(folder)
-    was_empty = not conn.read("MATCH (n) RETURN n LIMIT 1").records
+    was_empty = _is_empty(conn)
     verify_unchanged(index)  # the files about to be written are those validated
+    why = _why_not_bulk(conn, local, index, was_empty)
+    if not why:
+        assert local is not None
+        try:
+            return _bulk_load(conn, local, index, progress, tell)
+        except NotBulkLoadable as e:  # found while writing its files, before the server was touched
+            why = f"{e}, so it was written transactionally"
+            was_empty = _is_empty(conn)
     tell("preparing the schema")
     apply_schema(conn, relationships=not was_empty)
     stale_before = staleness(conn)
@@ -91,6 +112,48 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     if not summary.changed and not stale_before:
         mark_writing(conn, False)  # the derived facts are as current as before
     elif derives_on_load(conn):
+        summary.derived = derive(conn, tell)
+    summary.why = why
+    return summary
+
+
+def _is_empty(conn: Connection) -> bool:
+    return not conn.read("MATCH (n) RETURN n LIMIT 1").records
+
+
+def _why_not_bulk(conn: Connection, local: LocalNeo4j | None, index: FolderIndex, was_empty: bool) -> str:
+    """'' when a load may use the import tool, else why it writes transactionally."""
+    if local is None or local.uri != conn.uri:
+        return "the database is not the managed local one (NEO4J_URI), whose server the load could stop"
+    if not was_empty:
+        return "the database already holds data"
+    if not index.total_rows:
+        return "the folder holds no rows"
+    return ""
+
+
+def _bulk_load(conn: Connection, local: LocalNeo4j, index: FolderIndex, progress: Progress | None,
+               tell: Phase) -> LoadSummary:
+    """The first load into the empty local database: the import tool, then the schema and derived facts."""
+    tell("writing the files for Neo4j's import tool")
+    with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=local.home) as work:
+        files = write_import_files(index, Path(work))
+        unchanged_since_check(index)  # the files imported are those validated
+        if not _is_empty(conn):  # written meanwhile by someone else: this load must not replace it
+            raise NotBulkLoadable("the database was written to during the load")
+        tell("importing with Neo4j's import tool (the server is stopped meanwhile)")
+        import_offline(local, Path(work), files.arguments, conn.home_database)
+    conn.read("RETURN 1")  # the driver's connections from before the restart are dead: a retried read renews them
+    if progress:
+        progress(index.total_rows)
+    tell("building the schema")
+    apply_schema(conn)
+    tell("updating the full-text index")
+    await_fulltext_indexes(conn)
+    summary = LoadSummary(method=BULK, why="the local database was empty, so Neo4j's import tool wrote it")
+    for kind, created in files.created.items():
+        summary.add(kind, "created", created)
+    if derives_on_load(conn):
         summary.derived = derive(conn, tell)
     return summary
 

@@ -282,6 +282,9 @@ class LocalNeo4j:
             self._wait_until_ready(pid, timeout)
             return self.uri
         command = self.build()
+        from graph.neo4j_import import recover_interrupted_import  # here: that module builds on this one
+
+        recover_interrupted_import(self.home)  # a bulk load killed during its import leaves the database as it was
         if _port_in_use(self.port):
             raise LocalNeo4jError(
                 f"port {self.port} on 127.0.0.1 is in use by another program: stop it, or choose another port "

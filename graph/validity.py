@@ -48,6 +48,15 @@ def cypher_valid_to(since: str, until: str, status: str) -> str:
             f"ELSE coalesce({until}, date('{LAST_DATE.isoformat()}')) END")
 
 
+def stored_validity(since: str | None, until: str | None, status: str | None) -> tuple[str, str]:
+    """The `valid_from` / `valid_to` pair that cypher_valid_from / cypher_valid_to store, for ISO dates
+    given as text: what the bulk load writes without Cypher (tests hold the two to each other)."""
+    valid_from = since or FIRST_DATE.isoformat()
+    if status == "ended" and until is None:
+        return valid_from, valid_from
+    return valid_from, until or LAST_DATE.isoformat()
+
+
 def started_interval(since: dt.date | None) -> Interval:
     """The days on or after a start: 'was or is', whatever happened after (a past leader stays one)."""
     return (since.toordinal() if since else FIRST, LAST)

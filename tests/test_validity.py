@@ -15,7 +15,7 @@ from graph.db import Connection
 from graph.derive import derive, normalise_validity
 from graph.loader import load_folder
 from graph.queries import get_query, run_query
-from graph.validity import contains, cypher_valid_from, cypher_valid_to, fact_interval
+from graph.validity import contains, cypher_valid_from, cypher_valid_to, fact_interval, stored_validity
 
 from datafolder import VALID, write_folder
 
@@ -81,6 +81,23 @@ def test_cypher_rule_equals_the_python_rule_on_a_grid_of_edges(conn: Connection)
             continue  # the loader refuses these
         want = contains(fact_interval(since, until, c["status"]), r["d"].to_native().toordinal())
         assert r["valid"] == want, (c, r["d"])
+
+
+def test_the_bulk_loads_pair_equals_the_cypher_rules_on_a_grid_of_edges(conn: Connection) -> None:
+    # What the bulk load writes without Cypher (graph.validity.stored_validity) against what the server
+    # computes from the same values, until-before-since and the open ends included.
+    dates = [None, "0001-01-01", "2020-01-01", "2020-06-01", "2021-01-01", "9999-12-31"]
+    statuses = ["active", "ended", "paused", "announced", "reported", "unknown"]
+    cases = [{"since": s, "until": u, "status": st} for s, u, st in itertools.product(dates, dates, statuses)]
+    records = conn.read(f"""
+        UNWIND $cases AS c
+        RETURN c, toString({cypher_valid_from("date(c.since)")}) AS valid_from,
+               toString({cypher_valid_to("date(c.since)", "date(c.until)", "c.status")}) AS valid_to""",
+                        {"cases": cases}).records
+    assert len(records) == len(cases)
+    for r in records:
+        c = r["c"]
+        assert stored_validity(c["since"], c["until"], c["status"]) == (r["valid_from"], r["valid_to"]), c
 
 
 def test_the_loader_writes_the_interval_of_every_relationship(conn: Connection, tmp_path: Path) -> None:
