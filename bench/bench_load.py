@@ -1,6 +1,6 @@
 """Loading speed: our loader against one query per row and against Neo4j's own LOAD CSV.
 
-    .venv/bin/python bench/bench_load.py --sizes 10000 100000 1000000 [--methods ours per_row load_csv]
+    .venv/bin/python bench/bench_load.py --sizes 10000 100000 1000000 [--methods ours bulk per_row load_csv]
         [--per-row-budget 60] [--batch-size 5000] [--no-doc] [--json results.json]
 
 For each size, graph.generate.generate(folder, size, seed=1) writes a synthetic folder (size = rows of
@@ -9,6 +9,9 @@ runs on a *fresh, empty server* (heap 2g, page cache 1g, own temporary home, fre
 process of this script, so that the child's peak RSS (ru_maxrss from os.wait4) belongs to that load only:
 
 ours      graph.loader.load_folder(conn, folder): validation pass, schema, batched UNWIND/MERGE.
+bulk      graph.loader.load_folder(conn, folder, local=server): the bulk first load (validation, the import
+          tool's files, server stopped, Neo4j's import tool, server started, schema, full-text index).
+          Its peak RSS is the client's own; the import tool's JVM is measured apart (RUSAGE_CHILDREN).
 per_row   the same rows (same properties, role labels, SOURCED_FROM edges) with one
           session.execute_write per row. Above --per-row-full-upto total rows it is time-boxed:
           each file gets a share of --per-row-budget seconds proportional to its rows, its rate is
@@ -65,7 +68,7 @@ from graph.model import (  # noqa: E402
 
 HEAP, PAGE_CACHE = "2g", "1g"
 LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
-METHODS = ("ours", "per_row", "load_csv")
+METHODS = ("ours", "bulk", "per_row", "load_csv")
 WARM_UP_SIZE = 2000  # relationships in the folder that warms a server before a --warm-upto run
 PW_ENV = "BENCH_NEO4J_PASSWORD"
 
@@ -89,7 +92,8 @@ def child_baseline(args) -> dict:
     return {}
 
 
-LOADER_FILES = ("loader.py", "load_cypher.py", "load_rows.py", "load_server.py", "load_stale.py", "schema.py")
+LOADER_FILES = ("loader.py", "load_cypher.py", "load_rows.py", "load_server.py", "load_stale.py", "schema.py",
+                "load_bulk.py", "neo4j_import.py")
 
 
 def loader_version() -> str:
@@ -136,6 +140,37 @@ def child_ours(args) -> dict:
         prev_t = t_end
     phases["after writes"] = t1 - prev_t
     return {"seconds": t1 - t0, "created": summary.total("created"), "phases": phases,
+            "loader": loader_version()}
+
+
+def child_bulk(args) -> dict:
+    import dataclasses
+
+    from graph.config import load_local_settings
+    from graph.loader import BULK, load_folder
+    from graph.local_neo4j import LocalNeo4j
+    from graph.validate import check_folder
+    folder = Path(args.folder)
+    # The parent's server: same home, port and memory, so the restart after the import is the same server.
+    local = LocalNeo4j(dataclasses.replace(load_local_settings({}), home=Path(args.home), bolt_port=args.port,
+                                           heap=HEAP, page_cache=PAGE_CACHE))
+    marks: list[tuple[str, float]] = []
+    conn = connect(args.uri)
+    t0 = time.perf_counter()
+    index = check_folder(folder)
+    marks.append(("validate", time.perf_counter()))
+    summary = load_folder(conn, folder, index=index, local=local,
+                          phase=lambda words: marks.append((words, time.perf_counter())))
+    t1 = time.perf_counter()
+    conn.close()
+    if summary.method != BULK:
+        raise RuntimeError(f"the bulk child loaded transactionally: {summary.why}")
+    # Each phase lasts from its words to the next ones (the validation pass from the start).
+    phases = {"validate": marks[0][1] - t0}
+    for (name, t), after in zip(marks[1:], [t for _, t in marks[2:]] + [t1]):
+        phases[name] = phases.get(name, 0.0) + after - t
+    return {"seconds": t1 - t0, "created": summary.total("created"), "phases": phases,
+            "import_tool_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
             "loader": loader_version()}
 
 
@@ -320,7 +355,8 @@ def child_load_csv(args) -> dict:
     return {"seconds": seconds, "phases": phases}
 
 
-CHILDREN = {"baseline": child_baseline, "ours": child_ours, "per_row": child_per_row, "load_csv": child_load_csv}
+CHILDREN = {"baseline": child_baseline, "ours": child_ours, "bulk": child_bulk, "per_row": child_per_row,
+            "load_csv": child_load_csv}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -331,7 +367,7 @@ def run_child(method: str, local, folder: Path, counts: dict[str, int], args, im
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", method, "--uri", local.uri,
            "--folder", str(folder), "--counts", json.dumps(counts), "--batch-size", str(args.batch_size),
            "--per-row-budget", str(args.per_row_budget), "--per-row-full-upto", str(args.per_row_full_upto),
-           "--import-subdir", import_subdir]
+           "--import-subdir", import_subdir, "--home", str(local.home), "--port", str(local.port)]
     out_file = Path(tempfile.mkstemp(prefix="bench-child-", suffix=".json")[1])
     cmd += ["--child-out", str(out_file)]
     load_before = c.loadavg()
@@ -440,8 +476,14 @@ def report(results: dict, args) -> str:
         if per_row and m["per_row"].get("extrapolated"):
             per_row_text += f" (extrapolated from {m['per_row']['rows_done']:,} rows)"
         base = r.get("baseline_maxrss_kb")
+        bulk = rate.get("bulk")
         rows.append([
             f"{int(size):,}", f"{total:,}",
+            fmt_rate(bulk) + (f" ({m['bulk']['seconds']:.0f} s)" if bulk else ""),
+            f"{bulk / ours:.1f}x" if bulk and ours else "-",
+            f"{bulk / lcsv:.1f}x" if bulk and lcsv else "-",
+            (f"{m['bulk']['self_maxrss_kb'] / 1024:.0f} / {m['bulk']['import_tool_maxrss_kb'] / 1024:.0f}"
+             if bulk else "-"),
             fmt_rate(ours) + (f" ({m['ours']['seconds']:.0f} s)" if ours else ""),
             per_row_text,
             fmt_rate(lcsv) + (f" ({m['load_csv']['seconds']:.0f} s)" if lcsv else ""),
@@ -450,7 +492,8 @@ def report(results: dict, args) -> str:
             f"{m['ours']['maxrss_kb'] / 1024:.0f}" if "ours" in m else "-",
             f"{base / 1024:.0f}" if base else "-",
         ])
-    main_table = c.table(["size (relationships)", "rows (5 files)", "ours rows/s", "(a) one query per row, rows/s",
+    main_table = c.table(["size (relationships)", "rows (5 files)", "bulk rows/s", "bulk/ours", "bulk/(b)",
+                          "bulk peak RSS: client / import tool (MiB)", "ours rows/s", "(a) one query per row, rows/s",
                           "(b) LOAD CSV rows/s", "ours/(b)", "ours/(a)", "ours peak RSS (MiB)",
                           "baseline RSS (MiB)"], rows)
     warm_rows = []
@@ -486,7 +529,7 @@ is not run there.
 """
     phase_rows = []
     for size, r in results["sizes"].items():
-        for method in ("ours", "load_csv"):
+        for method in ("bulk", "ours", "load_csv"):
             v = r["methods"].get(method)
             if not v:
                 continue
@@ -523,8 +566,13 @@ Each method runs on a fresh server (Neo4j 5.26 via `LocalNeo4j`, heap {HEAP}, pa
 own temporary home, free port) in a child process of the benchmark, so the peak RSS is that load's
 only (`ru_maxrss` of the child from `os.wait4`). rows/s = rows of all five files / wall seconds.
 
+- **bulk**: `graph.loader.load_folder(conn, folder, local=server)`, the bulk first load into the empty
+  local database: the validation pass, the import tool's CSV files (graph.load_bulk), the server stopped,
+  `neo4j-admin database import full` in a JVM of its own (graph.neo4j_import), the server started again,
+  then the whole schema and the full-text index. Peak RSS: the Python client's own, and the import tool's
+  JVM's (`RUSAGE_CHILDREN` of the child); the server's is in the last table. Graph checked against ours.
 - **ours**: `graph.loader.load_folder(conn, folder)` (batch size {args.batch_size}): includes the
-  validation pass, the schema and all writes.
+  validation pass, the schema and all writes (the transactional path: today's loader).
 - **(a) one query per row**: the same rows, properties, role labels and SOURCED_FROM edges, one
   `session.execute_write` per row (MERGE node; MATCH both ends + MERGE relationship). Above
   {args.per_row_full_upto:,} rows it is time-boxed (~{args.per_row_budget:.0f} s split across the five files by
@@ -541,7 +589,8 @@ only (`ru_maxrss` of the child from `os.wait4`). rows/s = rows of all five files
   sources (`fact_sources`) to hold every write (timed).
 - Every method writes into the same schema (`cypher/schema/schema.cypher`), its full-text index included.
 - Loader under test (graph/loader.py and its step modules as each "ours" child imported them): {loaders}.
-- Goal (issue): ours >= 0.8x (b), > 50x (a), memory flat as the input grows.
+- Goals (issues): ours >= 0.8x (b), > 50x (a), memory flat as the input grows; bulk >= 50,000 rows/s
+  at 10^6 relationships, memory flat (issue 14).
 - "baseline RSS" is a child that only imports the loader and connects: the floor under ours' peak.
 
 Command (from the project root):
@@ -583,7 +632,7 @@ def parent(args) -> None:
             entry: dict[str, Any] = {"counts": counts, "total_rows": total, "methods": {}}
             results["sizes"][str(size)] = entry
             reference: dict[str, Any] = {}
-            for method in ["baseline", *args.methods]:
+            for method in ["baseline", *sorted(args.methods, key=METHODS.index)]:
                 with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-{method}-",
                                    csv_file_import=method == "load_csv") as local:
                     subdir = ""
@@ -637,7 +686,8 @@ def parent(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
+    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS),
+                        help="run in this order whatever the order given (ours first: the others are checked against it)")
     parser.add_argument("--batch-size", type=int, default=5000, help="ours' batch size (graph.loader default 5000)")
     parser.add_argument("--per-row-budget", type=float, default=60.0, help="seconds of one-query-per-row writes")
     parser.add_argument("--per-row-full-upto", type=int, default=15_000,
@@ -657,6 +707,8 @@ def main() -> None:
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--counts", help=argparse.SUPPRESS)
     parser.add_argument("--import-subdir", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         result = CHILDREN[args.child](args)

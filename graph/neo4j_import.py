@@ -24,6 +24,7 @@ from typing import Any
 
 from graph.errors import LocalNeo4jError, SupplyGraphError
 from graph.local_neo4j import LocalNeo4j
+from graph.local_neo4j import _alive  # the one test of a pid's life (zombies, our children)
 
 IMPORT_TIMEOUT_S = 6 * 3600.0
 BACKUP = "bulk-import-backup"
@@ -64,16 +65,6 @@ def recover_interrupted_import(home: Path) -> None:
             shutil.rmtree(target, ignore_errors=True)
             kind.rename(target)
     shutil.rmtree(backup)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def import_offline(local: LocalNeo4j, folder: Path, arguments: list[str], database: str,

@@ -58,7 +58,7 @@ def bulk_conn(bulk_server: LocalNeo4j) -> Iterator[Connection]:
 @pytest.fixture
 def bulk(bulk_conn: Connection) -> Connection:
     """The bulk server's database, emptied."""
-    bulk_conn.driver.execute_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    empty(bulk_conn)
     return bulk_conn
 
 
@@ -76,7 +76,9 @@ def both_ways(conn: Connection, bulk: Connection, local: LocalNeo4j, folder: Pat
 
 
 def empty(conn: Connection) -> None:
-    conn.driver.execute_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    conn.read("RETURN 1")  # a retried read: renews the driver's connections if the server was restarted
+    with conn.driver.session(database=conn.database) as session:  # CALL IN TRANSACTIONS needs an implicit one
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 def test_the_seed_loads_to_the_same_graph_either_way(conn: Connection, bulk: Connection, bulk_server: LocalNeo4j) -> None:
@@ -155,7 +157,7 @@ def folders(draw: st.DrawFn) -> dict[str, str]:
     return {"organizations_csv": orgs, "relationships_csv": rel_text, "people_csv": people, "positions_csv": positions}
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(files=folders())
 def test_drawn_folders_load_to_the_same_graph_either_way(conn: Connection, bulk: Connection, bulk_server: LocalNeo4j,
                                                           files: dict[str, str]) -> None:
@@ -177,13 +179,14 @@ def test_bad_input_fails_before_the_server_is_touched(bulk: Connection, bulk_ser
     assert not bulk.read("MATCH (n) RETURN count(n) AS n").records[0]["n"]
 
 
-def _assert_empty_and_usable(bulk: Connection, local: LocalNeo4j, tmp_path: Path) -> None:
+def _assert_empty_and_usable(bulk: Connection, local: LocalNeo4j, tmp_path: Path, load_again: bool = False) -> None:
     assert local.status().running
     assert not bulk.read("MATCH (n) RETURN count(n) AS n").records[0]["n"]
     assert not (local.home / BACKUP).exists()
     assert not list(local.home.glob("bulk-import-*"))  # the import's files are gone
-    summary = load_folder(bulk, write_folder(tmp_path / "after"), local=local)
-    assert summary.method == BULK and count_graph(bulk)["Organization"] == 4
+    if load_again:  # each restart costs seconds: the next bulk load is tried after one kind of failure
+        summary = load_folder(bulk, write_folder(tmp_path / "after"), local=local)
+        assert summary.method == BULK and count_graph(bulk)["Organization"] == 4
 
 
 def test_a_failing_import_leaves_the_database_empty_and_usable(bulk: Connection, bulk_server: LocalNeo4j,
@@ -201,7 +204,7 @@ def test_a_failing_import_leaves_the_database_empty_and_usable(bulk: Connection,
         load_folder(bulk, write_folder(tmp_path / "d"), local=bulk_server)
     assert bulk_server.pid() != pid  # stopped and started again
     monkeypatch.undo()
-    _assert_empty_and_usable(bulk, bulk_server, tmp_path)
+    _assert_empty_and_usable(bulk, bulk_server, tmp_path, load_again=True)
 
 
 def test_an_import_killed_at_its_time_limit_leaves_the_database_empty_and_usable(
