@@ -141,8 +141,7 @@ def _bulk_load(conn: Connection, local: LocalNeo4j, index: FolderIndex, progress
         unchanged_since_check(index)  # the files imported are those validated
         if not _is_empty(conn):  # written meanwhile by someone else: this load must not replace it
             raise NotBulkLoadable("the database was written to during the load")
-        tell("importing with Neo4j's import tool (the server is stopped meanwhile)")
-        import_offline(local, Path(work), files.arguments, conn.home_database)
+        import_offline(local, Path(work), files.arguments, conn.home_database, tell=tell)
     conn.read("RETURN 1")  # the driver's connections from before the restart are dead: a retried read renews them
     if progress:
         progress(index.total_rows)

@@ -20,7 +20,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from graph.errors import LocalNeo4jError, SupplyGraphError
 from graph.local_neo4j import LocalNeo4j
@@ -68,14 +68,19 @@ def recover_interrupted_import(home: Path) -> None:
 
 
 def import_offline(local: LocalNeo4j, folder: Path, arguments: list[str], database: str,
-                   timeout: float | None = None) -> ImportRun:
+                   timeout: float | None = None, tell: Callable[[str], None] | None = None) -> ImportRun:
     """Stops the server, imports the files of `folder` into `database` with the tool's `arguments`,
-    starts the server again. Raises ImportFailed, the database untouched, if the tool fails."""
+    starts the server again. Raises ImportFailed, the database untouched, if the tool fails. `tell` hears
+    each of the three steps as it begins."""
+    say = tell or (lambda _: None)
     command = _command(local, arguments, database)  # built (Maven, Java checked) before anything stops
+    say("stopping the server for Neo4j's import tool")
     local.stop()
     try:
+        say("Neo4j's import tool is writing the database (the server is stopped)")
         return _import_with_backup(local, folder, command, database, timeout or IMPORT_TIMEOUT_S)
     finally:
+        say("starting the server again")
         local.start()
 
 
