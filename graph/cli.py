@@ -252,15 +252,17 @@ def generate(out_dir: str, relationships: int, seed: int) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--replace", is_flag=True, help="Also delete what the folder no longer holds, so the graph matches it.")
 @click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Rows per write transaction.")
+@click.option("--strict", is_flag=True, help="Refuse to write when two rows look like the same entity.")
 @click.option("--transactional", is_flag=True,
               help="Write in transactions even into an empty local database (no import tool, no server restart).")
 @handle_errors
-def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, transactional: bool) -> None:
+def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, strict: bool, transactional: bool) -> None:
     """Validate a data FOLDER (default: the seed data supplygraph ships, seed_data/), or an Excel
     workbook with one sheet per file, and write it into Neo4j.
 
     Nothing is written if any row is invalid: every problem is listed with its file (or sheet), row,
-    column and value. Loading the same folder again changes nothing.
+    column and value. Two rows that look like the same organization or person are warned about
+    (refused with --strict). Loading the same folder again changes nothing.
 
     Into an empty managed local database, the first load uses Neo4j's own import tool (the
     server is stopped and started again meanwhile); anything else is written in transactions.
@@ -270,14 +272,19 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, transactio
     Examples:
       supplygraph load seed_data --replace
       supplygraph load book.xlsx --dry-run
+      supplygraph load my-data --strict
       supplygraph load /tmp/synthetic --transactional
     """
     with checked_data(folder) as checked:
-        for warning in checked.warnings:
+        for warning in checked.warnings + checked.duplicates:
             click.echo(f"Warning: {warning}", err=True)
         index = checked.index
         click.echo(f"{folder}: {index.total_rows} rows valid "
                    f"({', '.join(f'{n} {name}' for name, n in index.rows.items())})", err=True)
+        if strict and checked.duplicates:
+            n = len(checked.duplicates)
+            raise SupplyGraphError(f"{n} possible duplicate{'s' if n != 1 else ''} and --strict: nothing was written "
+                                   "(merge the rows or tell them apart, as each warning says, or load without --strict)")
         if dry_run:
             return
         summary = _write(checked.folder, index, replace, batch_size, transactional)

@@ -29,6 +29,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from graph.cells import cell_text
+from graph.duplicates import possible_duplicates
 from graph.errors import SupplyGraphError
 from graph.model import FILES, FileSpec
 from graph.validate import FolderIndex, Problem, ValidationError, check_folder, open_regular_file
@@ -112,6 +113,7 @@ class Checked:
     index: FolderIndex
     warnings: list[str]
     place: Callable[[Problem], Problem]
+    duplicates: list[str]  # possible duplicates, in words, at their places (graph.duplicates)
 
 
 @contextlib.contextmanager
@@ -120,9 +122,19 @@ def checked_data(path: Path) -> Iterator[Checked]:
     path = Path(path)
     if is_workbook(path) and not path.is_dir():
         with open_workbook(path) as book:
-            yield Checked(path, book.folder, check_workbook(book), book.warnings, book.place)
+            index = check_workbook(book)
+            yield Checked(path, book.folder, index, book.warnings, book.place, _duplicates(book.folder, book.place))
     else:
-        yield Checked(path, path, check_folder(path), [], lambda problem: problem)
+        index = check_folder(path)
+        yield Checked(path, path, index, [], _same_place, _duplicates(path, _same_place))
+
+
+def _same_place(problem: Problem) -> Problem:
+    return problem
+
+
+def _duplicates(folder: Path, place: Callable[[Problem], Problem]) -> list[str]:
+    return [p.message(place) for p in possible_duplicates(folder)]
 
 
 def check_workbook(book: Workbook) -> FolderIndex:
