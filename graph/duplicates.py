@@ -9,7 +9,8 @@ column, comparing every name and alias of one row with every name and alias of a
   both `xai`;
 - equal normalised names score 100; otherwise the score is rapidfuzz's `fuzz.ratio` of the two
   (the whole strings: "Google" against "Google DeepMind" scores 57, not the 100 a partial or
-  token-set ratio gives), and a pair warns at THRESHOLD or above;
+  token-set ratio gives), and a pair warns at THRESHOLD or above (SHORT_THRESHOLD when both cores
+  are under SHORT letters: "Scale" / "Nscale" scores 91 and does not warn);
 - names whose numbers differ are never the same ("Colossus 1", "Colossus 2");
 - two rows that a row of relationships.csv connects are known to be two (an analyst linked them).
 
@@ -36,6 +37,7 @@ from graph.model import FILES, FileSpec
 from graph.validate import Problem, read_rows
 
 THRESHOLD = 90
+SHORT_THRESHOLD = 92  # two short names (cores under SHORT letters) one letter apart are often two names: Scale / Nscale
 BLOCK_LETTERS = 4  # names meet when they share their first or their last 4 letters; those under SHORT letters,
 SHORT = 9          # also their first or last 3 (one typo can touch both ends of a short name)
 SMALL_BLOCK = 32
@@ -175,10 +177,15 @@ def _pairs(rows: list[Entry]) -> list[PossibleDuplicate]:
             for x, y, core_score in _near(block, cores):
                 if full[x] != full[y]:
                     score = min(core_score, fuzz.ratio(full[x], full[y]))
-                    if score >= THRESHOLD:
+                    if score >= threshold(cores[x], cores[y]):
                         keep(x, y, score)
     return [PossibleDuplicate(rows[a], rows[b], score, full[x], full[y])
             for (a, b), (score, x, y) in best.items()]
+
+
+def threshold(core_a: str, core_b: str) -> int:
+    """The score two names must reach: higher when both are short."""
+    return SHORT_THRESHOLD if len(core_a) < SHORT and len(core_b) < SHORT else THRESHOLD
 
 
 def _near(block: list[int], names: list[str]) -> Iterator[tuple[int, int, float]]:
