@@ -325,6 +325,10 @@ EVENT_WORDS: dict[str, tuple[str, str]] = {
     "ACQUIRED_BY": ("{a} was acquired by {b}", "{a}'s acquisition by {b} ended"),
     "REVIEWS": ("{a} began reviewing {b}", "{a}'s review of {b} ended"),
     POSITION_TYPE: ("{a} joined {b}", "{a} left {b}"),
+    "OWNS": ("{a} came to own {b}", "{a}'s ownership of {b} ended"),
+    "OPERATES": ("{a} began operating {b}", "{a} stopped operating {b}"),
+    "USES": ("{a} began using {b}", "{a} stopped using {b}"),
+    "BUILDS": ("{a} began building {b}", "{a}'s building of {b} ended"),
 }
 
 

@@ -18,7 +18,7 @@ HUB_MIN = 25  # a node with at least this many distinct neighbours is a hub
 GROUP_MIN = 5  # at least this many leaves of one kind make a group
 GROUP_PREFIX = "group:"
 PLURALS = {"Lab": "labs", "Vendor": "vendors", "Investor": "investors", "Government": "governments",
-           "Person": "people", "Organization": "organizations"}
+           "Customer": "customers", "Facility": "facilities", "Person": "people", "Organization": "organizations"}
 # Relationship type -> (words when the hub is the source, words when the leaves are). {n} {what}: count, role.
 WORDS: dict[str, tuple[str, str]] = {
     "SUPPLIES": ("supplies {detail}to {n} {what}", "supplied {detail}by {n} {what}"),
@@ -29,6 +29,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "ACQUIRED_BY": ("acquired by {n} {what}", "acquired {n} {what}"),
     "REVIEWS": ("reviews {n} {what}", "reviewed by {n} {what}"),
     "HOLDS_POSITION": ("holds positions at {n} {what}", "{n} {what} hold positions"),
+    "OWNS": ("owns {n} {what}", "owned by {n} {what}"),
+    "OPERATES": ("operates {n} {what}", "operated by {n} {what}"),
+    "USES": ("uses {n} {what}", "used by {n} {what}"),
+    "BUILDS": ("builds {n} {what}", "built by {n} {what}"),
 }
 
 
