@@ -107,7 +107,7 @@ SOURCES_CELL = st.sampled_from(["reuters-1", "reuters-1;reuters-1", "bloomberg-1
 def _csv(header: str, rows: list[list[str]]) -> str:
     out = io.StringIO()
     out.write(header + "\n")
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)  # a lone \r is a line break to the reader
     return out.getvalue()
 
 
