@@ -152,3 +152,44 @@ def test_alerts_print_what_changed(seed: Connection, neo4j_env) -> None:
 def test_warm_up_plans_every_query_that_reads_derived_facts(seed: Connection) -> None:
     """`db start` runs it, so that the first link an analyst asks for is not the server's first plan."""
     assert warm_up(seed) == sum(q.reads_derived for q in load_queries().values()) == 4
+
+
+# -- facilities on the seed (docs/queries.md, "Facilities in the exposure definition") -----------------
+
+
+def sources_of(conn: Connection, org_id: str, as_of: str, rival_id: str) -> set[str]:
+    return set(links(conn, org_id, as_of, limit=100)[(org_id, rival_id)]["sources"])
+
+
+def test_anthropic_using_project_rainier_which_aws_owns_is_a_chain_to_amazon(seed: Connection) -> None:
+    """Anthropic USES Rainier (since 2025-10-29) and AWS OWNS it whole: a control hold by Amazon's family."""
+    rainier = {"cryptopolitan-2025-10-29-rainier", "datacenternews-2025-11-03-rainier"}
+    before = links(seed, "anthropic", "2025-10-28")[("anthropic", "amazon")]
+    after = links(seed, "anthropic", "2025-12-01")[("anthropic", "amazon")]
+    assert not rainier & set(before["sources"]) and rainier <= set(after["sources"])
+    assert after["paths"] == before["paths"] + 1  # one more (first dependency, holder) pair: (Rainier, AWS)
+
+
+def test_openai_using_fairwater_atlanta_which_microsoft_operates_is_a_control_chain(seed: Connection) -> None:
+    """OPERATES is a control hold: OpenAI uses Fairwater Atlanta (since 2025-10), Microsoft runs it."""
+    atlanta = "asianet-2025-11-13-fairwater-atlanta"
+    assert atlanta not in sources_of(seed, "openai", "2025-09-30", "microsoft")
+    assert atlanta in sources_of(seed, "openai", "2025-12-01", "microsoft")
+
+
+def test_microsoft_using_abilene_which_openai_operates_links_it_to_openai(seed: Connection) -> None:
+    """Microsoft took over the Abilene expansion in March 2026; OpenAI operates the campus."""
+    abilene = "morningoverview-2026-03-microsoft-abilene"
+    assert abilene not in sources_of(seed, "microsoft", "2026-02-01", "openai")
+    assert abilene in sources_of(seed, "microsoft", "2026-04-01", "openai")
+
+
+def test_a_site_two_rival_labs_use_is_a_shared_vendor(seed: Connection) -> None:
+    _, rows = run_query(seed, get_query("shared_vendors"), {"lab_a": "openai", "lab_b": "microsoft-ai",
+                                                            "as_of": "2025-12-01"})
+    atlanta = {r["vendor_id"]: r for r in rows}["microsoft-fairwater-atlanta"]
+    assert atlanta["deals_a"] == ["OpenAI uses it (since 2025-10)"]
+    assert atlanta["deals_b"] == ["Microsoft AI uses it (since 2025-10)"]
+    before = run_query(seed, get_query("shared_vendors"), {"lab_a": "openai", "lab_b": "microsoft-ai",
+                                                           "as_of": "2025-09-30"})[1]
+    assert "microsoft-fairwater-atlanta" not in {r["vendor_id"] for r in before}

@@ -15,8 +15,8 @@ import pytest
 from graph.cli import SEED_DIR
 
 # The files whose rows cite sources, and the smallest size each must have (issue 14).
-CITING_FILES = ("organizations.csv", "people.csv", "positions.csv", "relationships.csv")
-AT_LEAST = {"organizations.csv": 120, "people.csv": 40, "relationships.csv": 260}
+CITING_FILES = ("organizations.csv", "people.csv", "facilities.csv", "positions.csv", "relationships.csv")
+AT_LEAST = {"organizations.csv": 120, "people.csv": 40, "relationships.csv": 300, "facilities.csv": 15}
 UNTITLED = "[untitled page] "
 
 
@@ -60,3 +60,9 @@ def test_a_page_without_a_headline_is_named_so_and_never_given_an_invented_one()
     for source in untitled:
         assert source["title"].startswith(f"{UNTITLED}{source['publisher']} on "), source["id"]
         assert re.match(r"https?://", source["url"]), f"{source['id']}: an untitled page needs its address"
+
+
+def test_every_facility_is_joined_to_an_organization_that_owns_runs_builds_or_uses_it() -> None:
+    joined = {r["to_id"] for r in rows("relationships.csv") if r["type"] in ("OWNS", "OPERATES", "BUILDS", "USES")}
+    facilities = {f["id"] for f in rows("facilities.csv")}
+    assert facilities and facilities <= joined, sorted(facilities - joined)
