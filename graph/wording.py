@@ -43,7 +43,8 @@ def percent(value: float) -> str:
 
 
 # The properties `detail` reads.
-DETAIL_PROPERTIES = ("kind", "title", "round", "stake_percent", "amount", "currency", "service")
+DETAIL_PROPERTIES = ("kind", "title", "round", "stake_percent", "amount", "currency", "service", "quantity", "unit",
+                     "value")
 
 
 def detail(rel_type: str, props: Mapping[str, Any]) -> str:
@@ -59,11 +60,20 @@ def detail(rel_type: str, props: Mapping[str, Any]) -> str:
             parts.append(percent(props["stake_percent"]))
     elif rel_type == "ACQUIRED_BY":
         parts = ["acquisition"]
+    elif rel_type == "OWNS":
+        parts = [percent(props["stake_percent"]) if _is_number(props.get("stake_percent")) else "whole"]
     else:
         parts = [props.get("service") or props.get("kind") or ""]
     if _is_number(props.get("amount")):
         parts.append(money(props["amount"], props.get("currency")))
+    parts.append(_size(props))
     return ", ".join(str(p) for p in parts if p)
+
+
+def _size(props: Mapping[str, Any]) -> str:
+    """deal_size of stored properties (a number written by hand as text is not worded)."""
+    numbers = {k: props.get(k) if _is_number(props.get(k)) else None for k in ("quantity", "value")}
+    return deal_size(numbers["quantity"], props.get("unit"), numbers["value"], props.get("currency"))
 
 
 def _is_number(value: Any) -> bool:
@@ -143,6 +153,13 @@ def caption(rel_type: str, props: Mapping[str, Any]) -> str:
             parts.append(str(props.get("round") or "investment"))
     elif rel_type == "SUPPLIES":
         parts.append(str(props.get("service") or "services").replace("_", " "))
+        parts.append(_size(props).replace(", ", " · "))
+    elif rel_type == "USES":
+        parts += ["uses", _size(props).replace(", ", " · ")]
+    elif rel_type == "OWNS":
+        parts.append(f"{percent(float(props['stake_percent']))} owner" if props.get("stake_percent") is not None else "owner")
+    elif rel_type in ("OPERATES", "BUILDS"):
+        parts.append({"OPERATES": "operator", "BUILDS": "builder"}[rel_type])
     elif rel_type == "PARTNERS_WITH":
         parts.append(f"{str(props.get('kind') or '').replace('_', ' ')} partnership".strip())
     elif rel_type == "SUBSIDIARY_OF":
@@ -159,9 +176,11 @@ def caption(rel_type: str, props: Mapping[str, Any]) -> str:
         parts.append(rel_type.replace("_", " ").lower())
     if props.get("until_text"):
         parts.append(f"until {props['until_text']}")
-    return " · ".join(parts) + _status_word(props)
+    return " · ".join(p for p in parts if p) + _status_word(props)
 
 
 def _status_word(props: Mapping[str, Any]) -> str:
     status = props.get("status")
+    if status == "unknown":
+        return " (status unknown)"
     return f" ({status})" if status in ("paused", "announced", "reported") else ""

@@ -136,9 +136,18 @@ def test_the_network_view_shows_the_facility_and_its_edges(facility_graph: Conne
     rows = run(facility_graph, "neighbourhood", entity_id="cluster-f", hops=1, as_of=ON, include_ended=False, limit=300)
     assert {(r["from_id"], r["type"], r["to_id"]) for r in rows} == {
         ("lab-a", "USES", "cluster-f"), ("rival-cloud", "OPERATES", "cluster-f")}
-    from graph import drawing, network
+    # The loader's detail words the size once (graph.wording), and the picture's caption says it too.
+    by_type = {r["type"]: r for r in rows}
+    assert by_type["USES"]["detail"] == "20,000 GPUs, $2.0B" and by_type["OPERATES"]["detail"] == ""
+    from graph import drawing, network, wording
 
     graph = network.graph_from_rows(rows)
+    assert graph.edges["lab-a", "cluster-f", "lab-a-uses-f"]["detail"] == "20,000 GPUs, $2.0B"
+    assert wording.caption("USES", {"quantity": 20000.0, "unit": "gpus", "value": 2e9, "currency": "USD"}) == \
+        "uses · 20,000 GPUs · $2.0B"
+    assert wording.caption("OPERATES", {"status": "unknown"}) == "operator (status unknown)"
+    assert wording.caption("OWNS", {"stake_percent": 30.0}) == "30% owner"
+    assert wording.caption("SUPPLIES", {"service": "energy", "quantity": 150.0, "unit": "mw"}) == "energy · 150 MW"
     assert graph.nodes["cluster-f"]["role"] == "Facility" and graph.nodes["rival-cloud"]["role"] == "Vendor"
     page = drawing.render_html(graph, "Cluster F", ON)
     assert '"shape": "database"' in page and "status unknown" in page
