@@ -280,7 +280,7 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, strict: bo
             click.echo(f"Warning: {warning}", err=True)
         index = checked.index
         click.echo(f"{folder}: {index.total_rows} rows valid "
-                   f"({', '.join(f'{n} {name}' for name, n in index.rows.items())})", err=True)
+                   f"({', '.join(f'{n} {checked.part(name)}' for name, n in index.rows.items())})", err=True)
         if strict and checked.duplicates:
             n = len(checked.duplicates)
             raise SupplyGraphError(f"{n} possible duplicate{'s' if n != 1 else ''} and --strict: nothing was written "

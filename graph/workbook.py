@@ -115,6 +115,10 @@ class Checked:
     place: Callable[[Problem], Problem]
     duplicates: list[str]  # possible duplicates, in words, at their places (graph.duplicates)
 
+    def part(self, file: str) -> str:
+        """A file's name as the analyst knows it: the file, or the workbook's sheet."""
+        return file.removesuffix(".csv") if self.given != self.folder else file
+
 
 @contextlib.contextmanager
 def checked_data(path: Path) -> Iterator[Checked]:

@@ -386,3 +386,24 @@ def test_a_workbook_that_fails_validation_after_export_is_never_made(conn: Conne
         assert load(conn, target).total("created") == 0
     with pytest.raises(ValidationError):
         load(conn, write_book(tmp_path / "bad.xlsx", sources=[["id", "publisher"]]))
+
+
+def test_the_cli_exports_and_loads_back_the_same_graph(neo4j_env, conn: Connection, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from graph.cli import cli
+
+    load_folder(conn, SEED_DIR)
+    expected = fingerprint(conn)
+    for target in (tmp_path / "book.xlsx", tmp_path / "folder"):
+        result = CliRunner().invoke(cli, ["export", str(target)])
+        assert result.exit_code == 0, result.output
+        assert f"{target}: " in result.stderr and "organizations.csv" in result.stderr
+        again = CliRunner().invoke(cli, ["export", str(target)])  # never over what is there
+        assert again.exit_code == 1 and ("exists already" in again.output or "already holds" in again.output)
+    for target in (tmp_path / "book.xlsx", tmp_path / "folder"):
+        empty(conn)
+        result = CliRunner().invoke(cli, ["load", str(target)])
+        assert result.exit_code == 0, result.output
+        assert fingerprint(conn) == expected, target
+    dry = CliRunner().invoke(cli, ["load", str(tmp_path / "book.xlsx"), "--dry-run"])
+    assert re.search(r"rows valid \(\d+ sources, \d+ organizations, ", dry.stderr), dry.stderr  # the sheets' names
