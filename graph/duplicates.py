@@ -7,18 +7,20 @@ column, comparing every name and alias of one row with every name and alias of a
   removed, a leading "the" and trailing corporate suffixes (Inc, Ltd, LLC, Corp, GmbH, PBC, AG, SA,
   plc, Co, ...) dropped: "Coreweave, Inc." and "CoreWeave" are both `coreweave`, "xAI" and "X AI"
   both `xai`;
-- equal normalised names score 100; otherwise the score is rapidfuzz's `fuzz.ratio` of the two
-  (the whole strings: "Google" against "Google DeepMind" scores 57, not the 100 a partial or
-  token-set ratio gives), and a pair warns at THRESHOLD or above (SHORT_THRESHOLD when both cores
-  are under SHORT letters: "Scale" / "Nscale" scores 91 and does not warn);
+- equal normalised names score 100; otherwise the score is the lower of rapidfuzz's `fuzz.ratio` of
+  the two (the whole strings: "Google" against "Google DeepMind" scores 60, not the 100 a partial
+  or token-set ratio gives) and of their cores (the same without generic words such as Labs, Capital,
+  AI: "Castor Labs" and "Casmor Labs" score 67), and a pair warns at THRESHOLD (90) or above
+  (SHORT_THRESHOLD (92) when both cores are under SHORT letters: "Scale" / "Nscale" scores 91 and
+  does not warn);
 - names whose numbers differ are never the same ("Colossus 1", "Colossus 2");
 - two rows that a row of relationships.csv connects are known to be two (an analyst linked them).
 
-Fast on 10^5 rows: equal names meet in a dictionary; the fuzzy scores are computed in C by
-`rapidfuzz.process.cdist`, only within blocks of names that share their numbers and their first or
-their last three letters, in windows of names of compatible lengths (a score of 92 needs lengths
-within 17% of each other). A typo both in the first three and in the last three letters of a name
-is therefore not found.
+Fast on 10^5 rows: equal names meet in a dictionary; the near ones are scored in C by
+`rapidfuzz.process.cdist`, only within blocks of cores that share their numbers and their first or
+last 4 letters (cores under 9 letters: also their first or last 3), in windows of compatible lengths
+(a score of 90 needs lengths within 22% of each other). A pair that differs both at the start and
+at the end is therefore not found.
 """
 
 from __future__ import annotations
