@@ -13,12 +13,15 @@ import datetime as dt
 import hashlib
 import re
 import threading
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
+import pandas as pd
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
+from streamlit_ace import st_ace
 
-from graph import explore, forms, snapshot, workbench
+from graph import catalogue, explore, forms, snapshot, workbench
+from graph import console as console_text
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect
 from graph.errors import DatabaseUnavailable, SupplyGraphError
@@ -145,10 +148,88 @@ def view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filters: e
     return explore.make_view(rows, entity_id, as_of, filters)
 
 
-def console(conn: Connection, text: str) -> ReadOnlyResult:
-    """Typed Cypher, checked read-only and capped (graph.readonly); not cached."""
+def console(conn: Connection, text: str, params: Mapping[str, Any] | None = None) -> ReadOnlyResult:
+    """Typed Cypher and its parameters, checked read-only and capped (graph.readonly); not cached."""
     with shown_errors():
-        return run_read_only(conn, text)
+        return run_read_only(conn, text, params)
+
+
+# The console's session state: the text last loaded into the editor (a new version remounts it with
+# that text), the parameters set by `:param` lines, the history (newest first), the last run.
+CONSOLE_TEXT, CONSOLE_VERSION = "console_text", "console_editor_version"
+CONSOLE_PARAMS, CONSOLE_HISTORY, CONSOLE_RESULT = "console_params", "console_history", "console_result"
+CONSOLE_PAGE = "pages/2_Cypher_console.py"
+
+
+def load_into_console(text: str) -> None:
+    """Puts `text` into the console's editor (on its next run)."""
+    st.session_state[CONSOLE_TEXT] = text
+    st.session_state[CONSOLE_VERSION] = st.session_state.get(CONSOLE_VERSION, 0) + 1
+
+
+def open_in_console(text: str) -> None:
+    """Opens the console page with `text` in its editor."""
+    load_into_console(text)
+    st.switch_page(CONSOLE_PAGE)
+
+
+def cypher_editor(example: str) -> str:
+    """The console's editor (Ace, bundled in the streamlit-ace wheel: nothing is fetched from another
+    host); returns its text. Ace has no Cypher mode: AQL's (ArangoDB's graph queries) is the nearest,
+    with // comments, both quotes, numbers and RETURN, WITH, LIMIT, AND, OR, NOT, IN, DISTINCT as
+    keywords, and `--` is no comment there (it is in SQL's)."""
+    text = st.session_state.setdefault(CONSOLE_TEXT, example)
+    version = st.session_state.setdefault(CONSOLE_VERSION, 0)
+    return st_ace(value=text, language="aql", theme="chrome", keybinding="vscode", min_lines=8, max_lines=30,
+                  font_size=14, tab_size=2, wrap=True, auto_update=True, key=f"cypher_editor_{version}",
+                  placeholder=":param org => 'scale-ai'\nMATCH (o:Organization {id: $org}) RETURN o")
+
+
+def run_console(conn: Connection, text: str) -> None:
+    """Runs the console's text: its `:param` lines set the session's parameters, the query below them
+    runs with them (graph.console, graph.readonly); remembered in the history whatever the outcome.
+    A bad line or query stops the page with the error."""
+    st.session_state[CONSOLE_HISTORY] = console_text.remember(st.session_state.get(CONSOLE_HISTORY, []), text)
+    st.session_state.pop(CONSOLE_RESULT, None)
+    with shown_errors():
+        script = console_text.read_script(text, st.session_state.get(CONSOLE_PARAMS, {}))
+    st.session_state[CONSOLE_PARAMS] = script.params
+    result = console(conn, script.statement, script.params) if script.statement else None
+    st.session_state[CONSOLE_RESULT] = (text, result, script.show_params or not script.statement)
+
+
+def console_history() -> None:
+    """The session's queries, newest first; a click loads one back into the editor."""
+    history = st.session_state.get(CONSOLE_HISTORY, [])
+    with st.expander(f"History ({len(history)})", expanded=False):
+        if not history:
+            st.caption("The queries you run in this session appear here, newest first.")
+        for i, text in enumerate(history):
+            st.button(md(console_text.history_label(text)), key=f"console_history_{i}", on_click=load_into_console,
+                      args=(text,), help="Load it into the editor", width="stretch")
+
+
+def console_params(expanded: bool) -> None:
+    """The session's parameters as `:param` lines (what `:params` shows)."""
+    params = st.session_state.get(CONSOLE_PARAMS, {})
+    with st.expander(f"Parameters ({len(params)})", expanded=expanded):
+        if params:
+            st.code(console_text.params_lines(params), language="cypher")
+        else:
+            st.caption("No parameters yet: a line `:param name => value` above a query sets one.")
+
+
+def schema_panel(found: catalogue.Catalogue) -> None:
+    """The graph's schema beside the console: labels, derived labels, types and keys with counts."""
+    st.markdown("**Labels**")
+    st.table(pd.DataFrame(found.labels, columns=["label", "nodes"]), hide_index=True)
+    if found.derived:
+        st.markdown("**Derived labels** (computed at load)")
+        st.table(pd.DataFrame(found.derived, columns=["label", "nodes"]), hide_index=True)
+    st.markdown("**Relationship types**")
+    st.table(pd.DataFrame(found.types, columns=["type", "relationships"]), hide_index=True)
+    with st.expander(f"Property keys ({len(found.keys)})"):
+        st.table(pd.DataFrame(found.keys, columns=["key", "nodes", "relationships"]), hide_index=True)
 
 
 def entity_picker(conn: Connection, search_key: str, select_key: str, default_id: str | None,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from graph import drawing, explore, forms, naming, network, ui
+from graph import console, drawing, explore, forms, naming, network, ui
 from graph.errors import SupplyGraphError
 from graph.output import EXPLANATION, reading_order, to_csv
 
@@ -51,3 +51,6 @@ if graph.number_of_edges():
     ui.downloads(page, "gallery", name)
 with st.expander("The Cypher (runs as it is in cypher-shell)"):
     st.code(query.text, language="cypher")
+    if st.button("Open in the console", key="gallery_console", help="The query and these parameters, as "
+                 ":param lines, in the Cypher console's editor"):
+        ui.open_in_console(console.stored_query_text(query, values))

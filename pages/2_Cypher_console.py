@@ -1,26 +1,36 @@
-"""Type Cypher and run it read-only: a table, and the network when the result holds nodes or paths."""
+"""Type Cypher and run it read-only, with `:param` lines as in Neo4j Browser: a table, and the network
+when the result holds nodes or paths; the schema beside it, the session's history below."""
 
 import streamlit as st
 
-from graph import drawing, explore, naming, network, ui
+from graph import catalogue, drawing, explore, naming, network, ui
 from graph.output import to_csv
 
-EXAMPLE = "MATCH p = (:Organization {id: 'scale-ai'})-[r]-(other)\nWHERE type(r) <> 'SOURCED_FROM'\nRETURN p LIMIT 50"
+EXAMPLE = (":param org => 'scale-ai'\n"
+           "MATCH p = (:Organization {id: $org})-[r]-(other)\nWHERE type(r) <> 'SOURCED_FROM'\nRETURN p LIMIT 50")
 
 ui.page_setup("Cypher console")
 st.title("Cypher console")
 st.caption("Read-only: a query that would write, change the schema or call other procedures is refused "
-           "before it runs. Results are capped.")
+           "before it runs. Results are capped. Lines `:param name => value` above the query set parameters "
+           "for the session, `:params` shows them.")
 conn = ui.connection()
 
-text = st.text_area("Cypher", value=EXAMPLE, height=160, key="cypher")
-if st.button("Run", type="primary", key="run_cypher"):
-    st.session_state.pop("console_result", None)
-    st.session_state["console_result"] = (text, ui.console(conn, text))
-if "console_result" not in st.session_state:
+editor, schema = st.columns([3, 1])
+with schema:
+    st.subheader("Schema")
+    ui.schema_panel(ui.ask(conn, catalogue.schema_counts))
+with editor:
+    text = ui.cypher_editor(EXAMPLE)
+    if st.button("Run", type="primary", key="run_cypher"):
+        ui.run_console(conn, text)
+    ui.console_history()
+    ran = st.session_state.get(ui.CONSOLE_RESULT)
+    ui.console_params(expanded=bool(ran and ran[2]))
+if not ran or ran[1] is None:
     st.stop()
-ran, result = st.session_state["console_result"]
-if ran != text:
+ran_text, result, _ = ran
+if ran_text != text:
     st.caption("The results below are of the query as it was when you pressed Run.")
 for note in result.notes:
     st.info(ui.md(f"Note: {note}."))

@@ -209,9 +209,17 @@ def test_gallery_pickers_take_names_and_pass_ids(app_env) -> None:
 # Cypher console
 
 
+def type_cypher(at: AppTest, text: str) -> AppTest:
+    """What typing into the console's editor gives the page: its text. (AppTest runs no component's
+    JavaScript, so the editor returns the text last loaded into it, as after a click in the history.)"""
+    at.session_state["console_text"] = text
+    at.session_state["console_editor_version"] = at.session_state["console_editor_version"] + 1
+    return at.run()
+
+
 def test_console_refuses_writes_with_an_error(app_env, seeded) -> None:
     at = run_page("pages/2_Cypher_console.py")
-    at.text_area(key="cypher").input("CREATE (:Hacked {x: 1}) RETURN 1").run()
+    type_cypher(at, "CREATE (:Hacked {x: 1}) RETURN 1")
     at.button(key="run_cypher").click().run()
     assert not at.exception
     assert "Refused" in texts(at.error)
@@ -225,21 +233,69 @@ def test_console_reads_table_and_network(app_env) -> None:
     assert not at.exception and not at.error, texts(at.error)
     assert len(at.dataframe[0].value) > 0
     assert "Scale AI" in picture(at)
-    at.text_area(key="cypher").input("MATCH (o:Organization) RETURN o.name AS name ORDER BY name LIMIT 3").run()
+    type_cypher(at, "MATCH (o:Organization) RETURN o.name AS name ORDER BY name LIMIT 3")
     at.button(key="run_cypher").click().run()
     assert list(at.dataframe[0].value.columns) == ["name"]
     assert not at.get("iframe")  # nothing to draw
-    at.text_area(key="cypher").input("MATCH (n RETURN n").run()
+    type_cypher(at, "MATCH (n RETURN n")
     at.button(key="run_cypher").click().run()
     assert at.error and not at.exception
 
 
 def test_console_notes_names_the_graph_lacks(app_env) -> None:
     at = run_page("pages/2_Cypher_console.py")
-    at.text_area(key="cypher").input("MATCH (o:Organisation) RETURN o.name").run()
+    type_cypher(at, "MATCH (o:Organisation) RETURN o.name")
     at.button(key="run_cypher").click().run()
     assert not at.exception and not at.error
     assert "Note: no node in the graph has the label Organisation (check its spelling)." in texts(at.info)
+
+
+def test_console_params_schema_and_history(app_env) -> None:
+    at = run_page("pages/2_Cypher_console.py")
+    labels = at.table[0].value
+    assert dict(zip(labels["label"], labels["nodes"]))["Organization"] == 124
+    assert {"Exposure", "Ownership", "FamilyMember", "DerivedState"} <= set(at.table[1].value["label"])  # apart
+    assert "SUPPLIES" in set(at.table[2].value["type"])
+    type_cypher(at, ":param name => 'Scale AI'\n:param {limit: 2}\n"
+                    "MATCH (o:Organization {name: $name}) RETURN o.id AS id LIMIT $limit")
+    at.button(key="run_cypher").click().run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert list(at.dataframe[0].value["id"]) == ["scale-ai"]
+    assert at.session_state["console_params"] == {"name": "Scale AI", "limit": 2}
+    # Parameters persist: a later query uses them without the lines; :params shows them.
+    type_cypher(at, ":params\nRETURN $name AS name, $limit AS limit")
+    at.button(key="run_cypher").click().run()
+    assert at.dataframe[0].value.iloc[0].to_dict() == {"name": "Scale AI", "limit": 2}
+    assert ":param name => 'Scale AI'\n:param limit => 2" in [c.value for c in at.code]
+    # A bad line is named, and the parameters stay as they were.
+    type_cypher(at, ":param limit => 3\n:param name => Scale AI\nRETURN $name")
+    at.button(key="run_cypher").click().run()
+    assert texts(at.error).startswith("line 2 (:param name => Scale AI): the value of name: Scale is not a literal")
+    assert at.session_state["console_params"] == {"name": "Scale AI", "limit": 2}
+    # The history: newest first, each once; a click loads it back into the editor.
+    type_cypher(at, ":params\nRETURN $name AS name, $limit AS limit")
+    at.button(key="run_cypher").click().run()
+    history = at.session_state["console_history"]
+    assert history[0].startswith(":params\nRETURN $name") and len(history) == 3
+    at.button(key="console_history_2").click().run()
+    assert at.session_state["console_text"].startswith(":param name => 'Scale AI'")
+    at.button(key="run_cypher").click().run()
+    assert list(at.dataframe[0].value["id"]) == ["scale-ai"] and not at.exception
+
+
+def test_gallery_opens_a_stored_query_in_the_console(app_env) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/1_Query_gallery.py").run()
+    at.text_input(key="param_indirect_links_org_id_search").input("OpenAI").run()
+    at.button(key="gallery_console").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = at.session_state["console_text"]
+    assert text.startswith(":param org_id => 'openai'\n") and "MATCH" in text
+    assert [t.value for t in at.title] == ["Cypher console"]  # the console page is shown
+    at.switch_page("pages/2_Cypher_console.py").run()  # (AppTest's next run would be the gallery's again)
+    at.button(key="run_cypher").click().run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert set(at.dataframe[0].value["org"]) == {"OpenAI"}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ XSS = "<img src=x onerror=alert(1)>"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 NETWORK_FRAME = 'iframe[title="Network of organizations and people"]'
+EDITOR_FRAME = 'iframe[title="streamlit_ace.streamlit_ace"]'
+EDITOR_TEXT = ".ace_editor:not(.ace_autocomplete) .ace_content"  # (the completion list is an editor too)
 expect.set_options(timeout=30_000)  # the first run of a page queries and lays out before it shows
 
 
@@ -360,10 +362,53 @@ def test_pictures_name_caption_group_and_focus(watched: Watched, app_url: str) -
     page.screenshot(path=str(ARTIFACTS / "network-group-opened.png"), full_page=True)
     # The console's result of relationships alone: every node named, none by element id.
     page.goto(f"{app_url}/Cypher_console")
-    page.get_by_role("textbox", name="Cypher").fill("MATCH (:Person)-[r]->() RETURN r LIMIT 25")
+    type_cypher(page, "MATCH (:Person)-[r]->() RETURN r LIMIT 25")
     page.get_by_role("button", name="Run").click()
     expect(picture(page).locator("#sg-title")).to_have_text("Cypher console result")
     labels = in_picture(page, LABELS)
     assert labels and not [label for label in labels if ELEMENT_ID.search(label)], labels
     assert "Alexandr Wang" in labels
     assert watched.dialogs == [] and watched.foreign() == []
+
+
+def type_cypher(page: Page, text: str) -> None:
+    """Replaces the console editor's text as a person would (select all, then the new text), and waits
+    until the page has it (the editor sends its text 200 ms after the last change)."""
+    editor = page.frame_locator(EDITOR_FRAME).first.locator(EDITOR_TEXT)
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Escape")  # closes Ace's word completion, if it opened
+    expect(editor).to_contain_text(text.splitlines()[-1])
+    page.wait_for_timeout(1500)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+
+
+def test_console_runs_a_param_line_shows_the_schema_and_stays_offline(watched: Watched, app_url: str) -> None:
+    page = watched.page
+    page.goto(f"{app_url}/Cypher_console")
+    # The schema beside the editor: labels with their counts (the seed's 124 organizations, plus one).
+    organizations = page.locator("tr", has=page.get_by_role("cell", name="Organization", exact=True))
+    expect(organizations.first).to_contain_text("125")
+    expect(page.get_by_text("Derived labels")).to_be_visible()
+    expect(page.locator("tr", has=page.get_by_role("cell", name="Exposure", exact=True)).first).to_be_visible()
+    # The editor highlights: keywords and strings are coloured spans (Ace's tokens).
+    editor = page.frame_locator(EDITOR_FRAME).first
+    expect(editor.locator(".ace_keyword", has_text=re.compile("^RETURN$", re.I)).first).to_be_visible()
+    expect(editor.locator(".ace_string").first).to_be_visible()
+    type_cypher(page, ":param who => 'Alexandr Wang'\n"
+                      "MATCH p = (:Person {name: $who})-[:HOLDS_POSITION]->() RETURN p LIMIT 5")
+    page.get_by_role("button", name="Run").click()
+    expect(picture(page).locator("#sg-title")).to_have_text("Cypher console result")
+    assert "Alexandr Wang" in in_picture(page, LABELS)
+    page.get_by_text("Parameters (1)").click()
+    expect(page.get_by_text(":param who => 'Alexandr Wang'")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "console-param.png"), full_page=True)
+    # The history loads a query back into the editor.
+    page.get_by_text("History (1)").click()
+    page.get_by_role("button", name=re.compile("^MATCH p = \\(:Person")).click()
+    expect(editor.locator(EDITOR_TEXT)).to_contain_text("Alexandr Wang")
+    served = [u for u in watched.urls if "streamlit_ace" in u]
+    assert served and all(urlparse(u).hostname in LOCAL_HOSTS for u in served)  # the editor's own files
+    assert watched.dialogs == [] and watched.foreign() == [], watched.foreign()
