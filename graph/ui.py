@@ -375,3 +375,40 @@ def source_markdown(source: workbench.SourceLink) -> str:
     it is a web address."""
     words = md(f"{source.publisher}, {source.date}: {source.title}" if source.publisher else source.title)
     return f"[{words}]({source.url.replace(')', '%29').replace(' ', '%20')})" if source.url else words
+
+
+EXPOSURE_WRITTEN, EXPOSURE_DEFAULT = "exposure_link_written", "exposure_default_org"
+
+
+def exposure_link(conn: Connection, first: dt.date, last: dt.date, today: dt.date) -> str:
+    """Applies the address's ?org=&as_of=&compare= to the Exposure page's widgets when the address is
+    new (opened, or edited by hand; not the one this page wrote last), says what it could not take, and
+    returns the organization to offer first."""
+    st.session_state.setdefault("exposure_as_of", min(max(today, first), last))
+    st.session_state.setdefault("exposure_compare", today - dt.timedelta(days=30))
+    params = {k: st.query_params[k] for k in workbench.LINK_KEYS if k in st.query_params}
+    if params and params != st.session_state.get(EXPOSURE_WRITTEN):
+        link = workbench.read_link(params, first, last)
+        problems = list(link.problems)
+        if link.org and ask(conn, forms.option_for, link.org, (forms.ORGANIZATION,)) is None:
+            problems.append(f"org={link.org!r} in the address is no organization's id in the graph; "
+                            "search for it by name instead")
+        elif link.org:
+            st.session_state[EXPOSURE_DEFAULT] = link.org
+            st.session_state["exposure_search"] = ""
+            st.session_state.pop("exposure_org", None)
+        if link.as_of:
+            st.session_state["exposure_as_of"] = link.as_of
+        if link.compare:
+            st.session_state["exposure_compare"] = link.compare
+        for problem in problems:
+            st.warning(md(problem))
+    return st.session_state.get(EXPOSURE_DEFAULT, workbench.DEFAULT_ORG)
+
+
+def write_exposure_link(org_id: str, as_of: dt.date, compare: dt.date) -> None:
+    """Puts what the page shows into the address (and remembers it, so it is not read back as new)."""
+    params = workbench.link_params(org_id, as_of, compare)
+    st.session_state[EXPOSURE_WRITTEN] = params
+    if {k: st.query_params.get(k) for k in params} != params:
+        st.query_params.update(params)

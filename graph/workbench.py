@@ -175,3 +175,60 @@ def reverse_choices(org_id: str, org_name: str, found: Iterable[Card]) -> dict[s
     for card in found:
         choices.setdefault(card.rival_id, card.rival)
     return choices
+
+
+# ---------------------------------------------------------------------------------------------------
+# Deep links: ?org=<id>&as_of=YYYY-MM-DD&compare=YYYY-MM-DD
+
+LINK_KEYS = ("org", "as_of", "compare")
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a shared address asks of the Exposure page; `problems` say what was left out and why."""
+
+    org: str | None
+    as_of: dt.date | None
+    compare: dt.date | None
+    problems: tuple[str, ...]
+
+
+def compare_bounds(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates the "compare with" field takes: ten years before the slider's first, to its last."""
+    return dt.date(first.year - 10, 1, 1), last
+
+
+def read_link(params: Mapping[str, str], first: dt.date, last: dt.date) -> Link:
+    """The page's values from an address's query parameters; a value it cannot take is left out and
+    said (the as-of date must be on the slider, `first` to `last`; the compare date in compare_bounds)."""
+    problems: list[str] = []
+    dates: dict[str, dt.date | None] = {}
+    for key in ("as_of", "compare"):
+        text = str(params.get(key) or "").strip()
+        dates[key] = None
+        if not text:
+            continue
+        try:
+            dates[key] = dt.date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            pass
+        if dates[key] is None:
+            problems.append(f"{key}={text!r} in the address is not a date written YYYY-MM-DD, such as 2025-06-15; "
+                            "it was left out")
+    as_of = dates["as_of"]
+    if as_of is not None and not first <= as_of <= last:
+        problems.append(f"as_of={as_of.isoformat()} in the address is outside the dates the graph covers "
+                        f"({first.isoformat()} to {last.isoformat()}); it was left out")
+        as_of = None
+    compare, (earliest, latest) = dates["compare"], compare_bounds(first, last)
+    if compare is not None and not earliest <= compare <= latest:
+        problems.append(f"compare={compare.isoformat()} in the address is outside the dates the page compares "
+                        f"with ({earliest.isoformat()} to {latest.isoformat()}); it was left out")
+        compare = None
+    org = str(params.get("org") or "").strip() or None
+    return Link(org, as_of, compare, tuple(problems))
+
+
+def link_params(org_id: str, as_of: dt.date, compare: dt.date) -> dict[str, str]:
+    """The address's query parameters for what the page shows, so it can be shared."""
+    return {"org": org_id, "as_of": as_of.isoformat(), "compare": compare.isoformat()}

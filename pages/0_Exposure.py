@@ -11,15 +11,18 @@ ui.page_setup("Exposure")
 st.title("Exposure: who could see your data through your vendors?")
 conn = ui.connection()
 
+today = dt.date.today()
+first, last = ui.ask(conn, explore.date_range)
+first, last = dt.date((first or today).year, 1, 1), max(today, last or today)
+default_org = ui.exposure_link(conn, first, last, today)  # ?org=&as_of=&compare= of a shared address
 with st.sidebar:
-    org_id = ui.entity_picker(conn, "exposure_search", "exposure_org", workbench.DEFAULT_ORG, organizations_only=True)
-    today = dt.date.today()
-    first, last = ui.ask(conn, explore.date_range)
-    as_of = st.slider("As of", min_value=dt.date((first or today).year, 1, 1), max_value=max(today, last or today),
-                      value=today, format="YYYY-MM-DD", key="exposure_as_of",
+    org_id = ui.entity_picker(conn, "exposure_search", "exposure_org", default_org, organizations_only=True)
+    as_of = st.slider("As of", min_value=first, max_value=last, format="YYYY-MM-DD", key="exposure_as_of",
                       help="The links that held on this date")
-    compare = st.date_input("Compare with", value=today - dt.timedelta(days=30), format="YYYY-MM-DD",
+    earliest, latest = workbench.compare_bounds(first, last)
+    compare = st.date_input("Compare with", min_value=earliest, max_value=latest, format="YYYY-MM-DD",
                             key="exposure_compare", help="What changed between this date and the as-of date")
+ui.write_exposure_link(org_id, as_of, compare)
 
 if message := ui.ask(conn, workbench.stale_message):
     st.warning(ui.md(message))

@@ -442,3 +442,50 @@ def test_exposure_page_downloads_the_story_as_svg_and_the_brief_as_pdf(app_env) 
     _, data = at.session_state["story_pdf_bytes"]
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1 and "Scale AI" in reader.pages[0].extract_text()
+
+
+def linked_exposure_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages/0_Exposure.py"), default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_exposure_page_opens_from_a_shared_address_and_writes_it_back(app_env) -> None:
+    at = linked_exposure_page(org="anthropic", as_of="2025-06-15", compare="2025-06-01")
+    assert at.selectbox(key="exposure_org").value == "anthropic"
+    assert at.slider(key="exposure_as_of").value == dt.date(2025, 6, 15)
+    assert at.date_input(key="exposure_compare").value == dt.date(2025, 6, 1)
+    assert not at.warning
+    # The user's picks go into the address (to share) and are not overridden by it on the next run.
+    at.slider(key="exposure_as_of").set_value(dt.date(2025, 6, 30)).run()
+    assert at.slider(key="exposure_as_of").value == dt.date(2025, 6, 30)
+    assert dict(at.query_params) == {"org": "anthropic", "as_of": "2025-06-30", "compare": "2025-06-01"}
+    at.text_input(key="exposure_search").input("OpenAI").run()
+    assert at.selectbox(key="exposure_org").value == "openai" and at.query_params["org"] == "openai"
+
+
+def test_exposure_page_opened_plainly_writes_its_address(app_env) -> None:
+    at = run_page("pages/0_Exposure.py")
+    assert dict(at.query_params) == {"org": "openai", "as_of": dt.date.today().isoformat(),
+                                     "compare": (dt.date.today() - dt.timedelta(days=30)).isoformat()}
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"org": "no-such-org"}, "org='no-such-org' in the address is no organization's id in the graph"),
+    ({"org": "alexandr-wang"}, "org='alexandr-wang' in the address is no organization's id"),  # a person
+    ({"as_of": "2025-13-45"}, "as_of='2025-13-45' in the address is not a date written YYYY-MM-DD"),
+    ({"as_of": "June"}, "as_of='June' in the address is not a date"),
+    ({"as_of": "20250615"}, "as_of='20250615' in the address is not a date"),
+    ({"as_of": "1900-01-01"}, "as_of=1900-01-01 in the address is outside the dates the graph covers"),
+    ({"compare": "3000-01-01"}, "compare=3000-01-01 in the address is outside the dates the page compares with"),
+    ({"compare": "<script>"}, "compare='<script>' in the address is not a date"),
+])
+def test_exposure_page_says_what_a_bad_address_holds(app_env, params: dict[str, str], words: str) -> None:
+    at = linked_exposure_page(**params)
+    assert words in texts(at.warning)
+    assert at.selectbox(key="exposure_org").value == "openai"  # the rest as when opened plainly
+    assert at.slider(key="exposure_as_of").value == dt.date.today() or "as_of" not in params
+    assert not at.error

@@ -412,3 +412,26 @@ def test_console_runs_a_param_line_shows_the_schema_and_stays_offline(watched: W
     served = [u for u in watched.urls if "streamlit_ace" in u]
     assert served and all(urlparse(u).hostname in LOCAL_HOSTS for u in served)  # the editor's own files
     assert watched.dialogs == [] and watched.foreign() == [], watched.foreign()
+
+
+def test_exposure_deep_link_shows_the_meta_card_and_the_address_follows_the_picks(watched: Watched,
+                                                                                  app_url: str) -> None:
+    page = watched.page
+    page.goto(f"{app_url}/Exposure?org=openai&as_of=2025-06-15&compare=2025-06-01")
+    expect(page.get_by_role("combobox", name="Entity")).to_have_value(re.compile("^OpenAI"))
+    meta = page.locator('[class*="st-key-exposure_card_"]', has_text="Meta Platforms").first
+    expect(meta).to_contain_text("Scale AI")
+    expect(meta).to_contain_text("49%")
+    expect(page.get_by_text("2025-06-01: the people link to Meta Platforms started")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "exposure-openai-2025-06-15.png"), full_page=True)
+    # A pick goes into the address, so it can be shared.
+    search = page.get_by_label("Search an organization")
+    search.fill("Anthropic")
+    search.press("Enter")
+    expect(page.get_by_role("combobox", name="Entity")).to_have_value(re.compile("^Anthropic"))
+    expect(page).to_have_url(re.compile(r"org=anthropic&as_of=2025-06-15&compare=2025-06-01$"))
+    # A bad address says so and shows the page as when opened plainly.
+    page.goto(f"{app_url}/Exposure?org=openai&as_of=15-06-2025")
+    expect(page.get_by_text("as_of='15-06-2025' in the address is not a date written YYYY-MM-DD")).to_be_visible()
+    expect(page.locator('[class*="st-key-exposure_card_"]').first).to_be_visible()
+    assert watched.dialogs == [] and watched.foreign() == []
