@@ -46,6 +46,7 @@ class Brief:
     more_changes: int
     sources: tuple[workbench.SourceLink, ...]
     more_sources: int
+    data: str = ""  # the data folder's name and load date (graph.load_record), for the footer
 
 
 def brief_title(org_name: str) -> str:
@@ -91,7 +92,7 @@ def make_brief(conn: Connection, org_id: str, org_name: str, as_of: dt.date, com
                  end=end.isoformat(), title=brief_title(org_name), picture=story_svg.svg(told), links=tuple(shown),
                  more_links=len(cards) - len(shown), changes=tuple(changes[:TOP_CHANGES]),
                  more_changes=max(0, len(changes) - TOP_CHANGES), sources=sources[:TOP_SOURCES],
-                 more_sources=max(0, len(sources) - TOP_SOURCES))
+                 more_sources=max(0, len(sources) - TOP_SOURCES), data=told.data)
 
 
 def brief_html(brief: Brief) -> str:

@@ -1,7 +1,7 @@
 """The graph's schema beside the console: labels, relationship types and property keys, with counts.
 
 One stored app query (`cypher/app/schema_counts.cypher`) reads them; the derived and bookkeeping
-labels (computed at load, graph.derive) are put apart, so a reader sees the
+labels (computed at load, graph.derive and graph.load_record) are put apart, so a reader sees the
 analysts' data first.
 """
 
@@ -13,9 +13,10 @@ from typing import Any, Iterable, Mapping
 from graph.db import Connection
 from graph.derive import DERIVED_NODE_LABELS
 from graph.explore import app_query
+from graph.load_record import LOAD_LABEL
 from graph.queries import run_query
 
-COMPUTED_LABELS = frozenset(DERIVED_NODE_LABELS)
+COMPUTED_LABELS = frozenset({*DERIVED_NODE_LABELS, LOAD_LABEL})
 
 
 @dataclass(frozen=True)

@@ -287,11 +287,12 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, strict: bo
                                    "(merge the rows or tell them apart, as each warning says, or load without --strict)")
         if dry_run:
             return
-        summary = _write(checked.folder, index, replace, batch_size, transactional)
+        summary = _write(checked.folder, index, replace, batch_size, transactional, checked.given.resolve().name)
     _report(summary, transactional)
 
 
-def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int, transactional: bool) -> LoadSummary:
+def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int, transactional: bool,
+           source: str) -> LoadSummary:
     settings = load_settings()
     conn = connect(settings)
     local = LocalNeo4j() if settings.is_local and not transactional else None  # the server a bulk load may stop
@@ -301,7 +302,8 @@ def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int, tra
             task = bar.add_task("loading", total=index.total_rows)
             return load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
                                progress=lambda n: bar.advance(task, n),
-                               phase=lambda words: bar.update(task, description=words), local=local)
+                               phase=lambda words: bar.update(task, description=words), local=local,
+                               source=source)
     finally:
         conn.close()
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from graph.db import Connection
 from graph.derive import DERIVED_NODE_LABELS
+from graph.load_record import LOAD_LABEL
 from graph.load_cypher import ALL_RELATIONSHIP_TYPES, NODE_LABELS, SPEC_OF_LABEL
 from graph.load_rows import folder_cells
 from graph.load_server import BATCH_SIZE, stream_ids, write
@@ -65,10 +66,11 @@ def delete_stale(conn: Connection, index: FolderIndex, replace: bool) -> Counter
         _delete(conn, f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n", stale)
         deleted[label] += len(stale)
     # Anything else (other labels, other relationship types) is not part of the folder either; derived
-    # facts are the derivation's to keep exact.
+    # facts are the derivation's to keep exact, the load record the load's (rewritten when it ends).
+    kept = [*NODE_LABELS.values(), *DERIVED_NODE_LABELS, LOAD_LABEL]
     deleted["other"] += write(conn, """
         MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $kept)
-        DETACH DELETE n RETURN count(*) AS n""", {"kept": [*NODE_LABELS.values(), *DERIVED_NODE_LABELS]}).records[0]["n"]
+        DETACH DELETE n RETURN count(*) AS n""", {"kept": kept}).records[0]["n"]
     deleted["other"] += write(conn, "MATCH ()-[r]->() WHERE NOT type(r) IN $types DELETE r RETURN count(*) AS n",
                               {"types": [*ALL_RELATIONSHIP_TYPES, "SOURCED_FROM"]}).records[0]["n"]
     return +deleted  # only the kinds with deletions

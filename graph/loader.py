@@ -29,6 +29,7 @@ from graph.db import Connection
 from graph.derive import DeriveSummary, derive, mark_writing, staleness
 from graph.errors import SupplyGraphError
 from graph.load_bulk import NotBulkLoadable, write_import_files
+from graph.load_record import record_load
 from graph.load_rows import batches, prefetched
 from graph.load_server import BATCH_SIZE, write
 from graph.load_stale import delete_stale
@@ -66,15 +67,24 @@ class LoadSummary:
 
 def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_size: int = BATCH_SIZE,
                 progress: Progress | None = None, index: FolderIndex | None = None,
-                phase: Phase | None = None, local: LocalNeo4j | None = None) -> LoadSummary:
+                phase: Phase | None = None, local: LocalNeo4j | None = None, source: str | None = None) -> LoadSummary:
     """Validates a folder, then writes it; nothing is written if any row is invalid.
 
     `progress` is told the rows of each batch written; `phase` what the load is doing, in words, when that
     changes (the steps after the writes can take seconds on a large graph and write no rows). With `local`,
     the managed server `conn` is connected to, a load into an empty database uses the bulk path.
+    `source` names the data in the graph's LoadRecord (graph.load_record): the folder's name by default,
+    a workbook's file name when the folder was read from one.
     """
-    tell = phase or (lambda _: None)
     index = index or check_folder(folder)
+    summary = _load(conn, folder, replace, batch_size, progress, index, phase, local)
+    record_load(conn, source or Path(folder).resolve().name, index.total_rows, summary.method)
+    return summary
+
+
+def _load(conn: Connection, folder: Path, replace: bool, batch_size: int, progress: Progress | None,
+          index: FolderIndex, phase: Phase | None, local: LocalNeo4j | None) -> LoadSummary:
+    tell = phase or (lambda _: None)
     was_empty = _is_empty(conn)
     verify_unchanged(index)  # the files about to be written are those validated
     why = _why_not_bulk(conn, local, index, was_empty)

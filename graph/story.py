@@ -22,6 +22,7 @@ import networkx as nx
 from graph import network, wording
 from graph.db import Connection
 from graph.explore import app_query, source_details
+from graph.load_record import data_words, last_load
 from graph.queries import get_query, run_query
 
 MAX_STORY_LINKS = 5
@@ -59,6 +60,7 @@ class Story:
     links: tuple[Link, ...]
     graph: nx.MultiDiGraph
     sources: dict[str, dict[str, Any]]
+    data: str = ""  # what the graph was loaded from and when (graph.load_record), under the sources
 
 
 def story_title(org_name: str) -> str:
@@ -203,4 +205,4 @@ def load_story(conn: Connection, org_id: str, org_name: str, as_of: dt.date, riv
     day = as_of.isoformat()
     return Story(org_id=org_id, org_name=org_name, as_of=day, title=story_title(org_name),
                  subtitle=subtitle(day, links, highlighted), highlighted=highlighted, links=tuple(links), graph=graph,
-                 sources=source_details(conn, network.sources_of(graph)))
+                 sources=source_details(conn, network.sources_of(graph)), data=data_words(last_load(conn)))

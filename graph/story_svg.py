@@ -109,7 +109,8 @@ def svg(story: Story) -> str:
     legend = drawing._legend(graph)
     legend_height = 40 + 20 * (len(legend["roles"]) + len(legend["types"]) + len(legend["statuses"]) + 6)
     body = max(2 * MARGIN + (rows - 1) * ROW + 40, legend_height)
-    footnote = footnote_lines(graph, story.sources, width - 28)
+    footnote = footnote_lines(graph, story.sources, width - 28) + ([shorten(clean(story.data), width - 28, FOOT_FONT)]
+                                                                  if story.data else [])
     height = HEADER + body + 14 + FOOT_FONT * 1.5 * len(footnote) + 10
     nodes, taken = _nodes(graph, pos)
     edges, captions = _edges(graph, pos, taken)

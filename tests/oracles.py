@@ -20,6 +20,8 @@ def count_graph(conn: Connection) -> dict[str, int]:
 
 # A derivation's bookkeeping, which says when and in which generation a derived fact was written, not what it is.
 BOOKKEEPING = {"born", "died", "generation", "derived_at"}
+# Nodes that say how the graph was made (the last load's folder and time, graph.load_record), not what it holds.
+BOOKKEEPING_LABELS = {"LoadRecord"}
 
 
 def fingerprint(conn: Connection) -> str:
@@ -30,6 +32,8 @@ def fingerprint(conn: Connection) -> str:
     keys = {}
     lines = []
     for r in nodes.records:
+        if BOOKKEEPING_LABELS & set(r["labels"]):
+            continue
         props = {k: v for k, v in r["props"].items() if k not in BOOKKEEPING}
         key = f"{sorted(r['labels'])}{sorted(props.items(), key=lambda kv: kv[0])}"
         keys[r["eid"]] = key
