@@ -349,7 +349,8 @@ def export_command(target: Path) -> None:
 def echo_derived(summary: DeriveSummary) -> None:
     click.echo(f"derived facts: {summary.changed} changed ("
                + ", ".join(f"{label} +{summary.created[label]} -{summary.died[label]}" for label in summary.created)
-               + f") in {summary.seconds:.1f} s", err=True)
+               + f"); {summary.recomputed:,} of {summary.organizations:,} organizations computed again"
+               + f", in {summary.seconds:.1f} s", err=True)
 
 
 def warn_if_stale(conn: Connection, query: StoredQuery) -> None:

@@ -26,16 +26,18 @@ from typing import Any, Callable, Iterable, Iterator
 from neo4j import Query
 
 from graph.db import Connection, driver_errors
+from graph import incremental
 from graph.exposure import Engine, link_segments
 from graph.facts import read_facts
 from graph.load_cypher import ALL_RELATIONSHIP_TYPES
 from graph.validity import FIRST, LAST, cypher_valid_from, cypher_valid_to, to_date
 from graph.wording import DETAIL_PROPERTIES, detail
 
-DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember")
+DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember", "DerivedInputs")
 DERIVED_NODE_LABELS = (*DERIVED_LABELS, "DerivedState")
+ORG_PROPERTY = {"Exposure": "org_id", "Ownership": "owned_id", "FamilyMember": "org_id", "DerivedInputs": "org_id"}
 STATE = "exposure"
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 BATCH = 2000
 ALIVE = 2**63 - 1  # `died` of a node no derivation has retired
 DERIVE_TIMEOUT_S = 3600.0
@@ -54,6 +56,8 @@ class DeriveSummary:
     seconds: float
     read_seconds: float = 0.0
     compute_seconds: float = 0.0
+    recomputed: int = 0      # organizations whose derived facts were computed again
+    organizations: int = 0
 
     @property
     def changed(self) -> int:
@@ -68,10 +72,10 @@ def _key(label: str, props: dict[str, Any]) -> str:
     return hashlib.sha1(json.dumps([label, props], sort_keys=True, default=str).encode()).hexdigest()
 
 
-def exposure_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
-    """Every organization's link segments, as node properties (dates as ISO text)."""
+def exposure_nodes(engine: Engine, orgs: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The organizations' link segments, as node properties (dates as ISO text)."""
     facts = engine.facts
-    for org in sorted(facts.org_names):
+    for org in orgs:
         for seg in link_segments(engine, org):
             props = {
                 "org_id": org, "org_name": facts.org_names[org], "org_is_lab": org in facts.labs,
@@ -88,13 +92,15 @@ def exposure_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
             yield props
 
 
-def ownership_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
+def ownership_nodes(engine: Engine, orgs: Iterable[str]) -> Iterator[dict[str, Any]]:
     facts, own = engine.facts, engine.ownership
-    for org in sorted(facts.org_names):
-        chains = own.chains(org)
+    for org in orgs:
+        chains_of: dict[str, list[Any]] = {}
+        for chain in own.chains(org):
+            chains_of.setdefault(chain.owner, []).append(chain)
         for owner, line in sorted(own.effective(org).items()):
             for start, end, fraction in line.pieces:
-                live = [c for c in chains if c.owner == owner and c.interval[0] <= start < c.interval[1]]
+                live = [c for c in chains_of.get(owner, ()) if c.interval[0] <= start < c.interval[1]]
                 direct = [c for c in live if len(c.facts) == 1]
                 yield {
                     "owned_id": org, "owned_name": facts.name(org), "owner_id": owner, "owner_name": facts.name(owner),
@@ -114,9 +120,9 @@ def _chain_words(facts: Any, org: str, chain: Any) -> str:
     return " <- ".join(names) + f" ({round(chain.fraction * 100, 3):g}%)"
 
 
-def family_nodes(engine: Engine) -> Iterator[dict[str, Any]]:
+def family_nodes(engine: Engine, orgs: Iterable[str]) -> Iterator[dict[str, Any]]:
     facts, fam = engine.facts, engine.families
-    for org in sorted(facts.org_names):
+    for org in orgs:
         for start, end, root in fam.root_pieces(org):
             yield {"org_id": org, "root_id": root, "root_name": facts.name(root),
                    "valid_from": _date(start), "valid_to": _date(end)}
@@ -177,7 +183,8 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
     # The driver's failures in graph.db's words; the previous derived state stays visible.
     with driver_errors(conn.uri, DERIVE_TIMEOUT_S), conn.driver.session(database=conn.database) as session:
         tell("reading the graph for derived facts")
-        current = _run(session, "MATCH (s:DerivedState {name: $name}) RETURN s.generation AS g", name=STATE).single()
+        current = _run(session, "MATCH (s:DerivedState {name: $name}) RETURN s.generation AS g, "
+                                "s.engine_version AS version, s.bucket_digests AS buckets", name=STATE).single()
         generation = current["g"] if current else 0
         counts = _base_counts(session)
         normalise_validity(session)
@@ -186,17 +193,22 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         read_done = time.perf_counter()
         tell("deriving families, ownership and exposures")
         engine = Engine(facts)
-        wanted = {"FamilyMember": list(family_nodes(engine)), "Ownership": list(ownership_nodes(engine)),
-                  "Exposure": list(exposure_nodes(engine))}
+        buckets = incremental.bucket_digests(incremental.node_digests(facts))
+        stored = current if current and current["version"] == ENGINE_VERSION else None
+        footprints = _footprints(session, generation) if stored else {}
+        todo, gone = incremental.to_derive(facts.org_names, footprints, stored["buckets"] if stored else None, buckets)
+        wanted = _derive_for(engine, todo)
         computed = time.perf_counter()
         tell("writing derived facts")
         new_gen = generation + 1
         created, died = {}, {}
+        scope = None if len(todo) == len(facts.org_names) else sorted(todo + gone)  # None: every organization
         for label in DERIVED_LABELS:
             _clear_leftovers(session, label, generation)
             keyed = {_key(label, props): props for props in wanted[label]}
             live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g < n.died "
-                                                  "RETURN n.key AS k", g=generation)}
+                                                  + (f"AND n.{ORG_PROPERTY[label]} IN $orgs " if scope is not None else "")
+                                                  + "RETURN n.key AS k", g=generation, orgs=scope)}
             fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
             gone = [k for k in live if k not in keyed]
             for chunk in _chunks(fresh, BATCH):
@@ -212,14 +224,39 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
             "MERGE (s:DerivedState {name: $name}) "
             "SET s.derived_at = CASE WHEN s.generation = $gen THEN s.derived_at ELSE datetime() END, "
             "s.generation = $gen, s.base_nodes = $nodes, s.base_rels = $rels, s.engine_version = $version, "
-            "s.writing = false",
-            name=STATE, gen=new_gen, nodes=counts[0], rels=counts[1], version=ENGINE_VERSION).consume())
+            "s.bucket_digests = $buckets, s.writing = false",
+            name=STATE, gen=new_gen, nodes=counts[0], rels=counts[1], version=ENGINE_VERSION, buckets=buckets).consume())
         tell("removing derived facts no longer true")
         for label in DERIVED_LABELS:
             _run(session, f"MATCH (n:{label}) WHERE n.died <= $gen "
                           "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", gen=new_gen).consume()
     ended = time.perf_counter()
-    return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done)
+    return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done,
+                         len(todo), len(facts.org_names))
+
+
+def _derive_for(engine: Engine, orgs: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The derived nodes of the organizations, each with the footprint of what they were computed from."""
+    closures = incremental.Closures(engine.facts, engine.families, engine.ownership)
+    wanted: dict[str, list[dict[str, Any]]] = {label: [] for label in DERIVED_LABELS}
+    for org in orgs:
+        engine.touched = {org}
+        wanted["FamilyMember"] += family_nodes(engine, [org])
+        wanted["Ownership"] += ownership_nodes(engine, [org])
+        wanted["Exposure"] += exposure_nodes(engine, [org])
+        footprint = incremental.to_bytes(closures.footprint(engine.touched))
+        wanted["DerivedInputs"].append({"org_id": org, "footprint": footprint})
+    return wanted
+
+
+def _footprints(session: Any, generation: int) -> dict[str, int]:
+    """Organization -> the footprint its visible derived facts were computed from."""
+    out = {}
+    for record in _run(session, "MATCH (n:DerivedInputs) WHERE n.born <= $g < n.died RETURN n.org_id AS org, "
+                                "n.footprint AS footprint", g=generation):
+        if (mask := incremental.from_bytes(record["footprint"])) is not None:
+            out[record["org"]] = mask
+    return out
 
 
 def normalise_validity(session: Any) -> int:

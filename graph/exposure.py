@@ -138,6 +138,11 @@ class Engine:
         self.facts = facts
         self.families = Families(facts)
         self.ownership = Ownership(facts)
+        # The nodes read for the organization being derived (graph.incremental: what its facts depend on).
+        self.touched: set[str] = set()
+
+    def touch(self, *nodes: str | None) -> None:
+        self.touched.update(n for n in nodes if n is not None)
 
     # -- steps --------------------------------------------------------------------------------------
 
@@ -177,8 +182,10 @@ class Engine:
 
     def held_chains(self, a: str) -> list[Chain]:
         found: list[Chain] = []
+        self.touch(a)
 
         def extend(chain: Chain) -> None:
+            self.touch(chain.holder)
             if self.may_rival(a, chain.holder, chain.days):
                 found.append(chain)
             # Its holder would become an intermediary: not when it is in A's or a competing family on
@@ -204,10 +211,15 @@ class Engine:
     def standing(self, a: str, x: str) -> Timeline[str]:
         """What x is to A on each day: in A's family (OWN), in a family competing with A's (that family's
         root), or neither (NEUTRAL). Its pieces change only where a family or a competition changes."""
-        fam = self.families
+        # The same for every pair of organizations with the same family pieces.
+        return self._standing(tuple(self.families.root_pieces(a)), tuple(self.families.root_pieces(x)))
+
+    @lru_cache(maxsize=None)
+    def _standing(self, root_pieces_a: tuple[tuple[int, int, str], ...],
+                  root_pieces_x: tuple[tuple[int, int, str], ...]) -> Timeline[str]:
         pieces = []
-        for sa, ea, ra in fam.root_pieces(a):
-            for sx, ex, rx in fam.root_pieces(x):
+        for sa, ea, ra in root_pieces_a:
+            for sx, ex, rx in root_pieces_x:
                 start, end = max(sa, sx), min(ea, ex)
                 if start >= end:
                     continue
@@ -223,6 +235,9 @@ class Engine:
     def _rivalry(self, ra: str, rx: str) -> Timeline[bool]:
         """Whether two families compete, on each day."""
         fam = self.families
+        labs_a, labs_x = fam.labs(ra).pieces, fam.labs(rx).pieces
+        if len(labs_a) == 1 and len(labs_x) == 1 and not fam.explicitly_compete(ra, rx):
+            return _ALWAYS if labs_a[0][2] and labs_x[0][2] else _NEVER  # most pairs of a large graph
         starts = sorted(d for d in fam.competition_bounds(ra, rx) | {FIRST} if FIRST <= d < LAST)
         if len(starts) == 1:
             return _ALWAYS if fam.competes(ra, rx, FIRST) else _NEVER
@@ -230,10 +245,18 @@ class Engine:
 
     def may_rival(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
         """x is, on some of the days, in a family that competes with A's: a chain may end there."""
+        pieces = self.standing(a, x).pieces
+        if len(pieces) == 1:
+            s, e, v = pieces[0]
+            return v is not OWN and v is not NEUTRAL and s < days[1] and e > days[0]
         return any(v not in (OWN, NEUTRAL) and s < days[1] and e > days[0] for s, e, v in self.standing(a, x).pieces)
 
     def may_pass(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
         """x is, on some of the days, in neither A's family nor a competing one: a chain may pass through it."""
+        pieces = self.standing(a, x).pieces
+        if len(pieces) == 1:
+            s, e, v = pieces[0]
+            return v is NEUTRAL and s < days[1] and e > days[0]
         return any(v == NEUTRAL and s < days[1] and e > days[0] for s, e, v in self.standing(a, x).pieces)
 
     @lru_cache(maxsize=None)
@@ -286,10 +309,18 @@ class Engine:
                                         pos.src, days))
         return tuple(sorted(out, key=lambda s: -s.weight))  # strongest first
 
+    @lru_cache(maxsize=None)
+    def backing_reads(self, root: str) -> frozenset[str]:
+        """The nodes `backing` reads: the family's members and the people who hold positions at them."""
+        f = self.facts
+        members = {m for _, _, m in self.families.member_pieces(root)}
+        return frozenset(members | {pos.src for m in members for pos in f.positions_at.get(m, ())})
+
     def vendor_side_chains(self, a: str) -> list[Chain]:
         found: list[Chain] = []
         for dep in self.dependencies(a):
             x1 = dep.node
+            self.touch(a, x1)
             # Vendors and partners only: an investor of A that also backs a rival is a co-investor (every
             # large fund is one), which investment_web shows.
             if x1 == a or is_empty(dep.days) or dep.facts[0].type not in VENDOR_SIDE_DEPENDENCIES:
@@ -297,6 +328,7 @@ class Engine:
             if not self.may_pass(a, x1, dep.days):
                 continue
             for root, control_days, holder_y, control_w, control_facts in self.controllers(x1):
+                self.touch(root, holder_y, *self.backing_reads(root))
                 base = dep.weight * control_w * STEP_DECAY * STEP_DECAY
                 days = intersect(dep.days, control_days)
                 if base < MIN_CHAIN_SCORE or is_empty(days) or self.family_blocks(a, root):
@@ -310,6 +342,7 @@ class Engine:
                         continue
                     bound = base * back.weight
                     chain_days = (max(days[0], back.days[0]), min(days[1], back.days[1]))
+                    self.touch(back.node, back.facts[0].src, back.facts[0].dst)
                     if back.node in (a, x1) or not self.may_rival(a, back.node, chain_days):
                         continue
                     orgs = [a, x1]
@@ -564,6 +597,7 @@ def link_segments(engine: Engine, a: str) -> list[dict[str, Any]]:
         by_rival[piece.rival].append(piece)
     records = []
     for rival, pieces in sorted(by_rival.items()):
+        engine.touch(rival)
         first, last = min(p.start for p in pieces), max(p.end for p in pieces)
         points = {p.start for p in pieces} | {p.end for p in pieces} | engine.families.labs(rival).bounds()
         points = sorted(d for d in points if first <= d <= last)

@@ -145,6 +145,10 @@ class Families:
                         pairs[(r2, r1)].append(days)
         return {pair: union(days) for pair, days in pairs.items()}
 
+    def explicitly_compete(self, root_a: str, root_b: str) -> bool:
+        """A COMPETES_WITH joins members of the two families on some day."""
+        return (root_a, root_b) in self._competing
+
     def competes(self, root_a: str, root_b: str, day: int) -> bool:
         """Two families compete: both run a lab, or a COMPETES_WITH joins them, on the day."""
         if root_a == root_b:

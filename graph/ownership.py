@@ -43,7 +43,7 @@ class Ownership:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
 
-    def _edges_up(self, org: str) -> list[tuple[Fact, str, float]]:
+    def edges_up(self, org: str) -> list[tuple[Fact, str, float]]:
         up = [(f, f.dst, 1.0) for f in self.facts.parents.get(org, ()) if f.type in FAMILY_TYPES]  # an operator owns nothing
         up += [(f, f.src, s) for f in self.facts.invested_in.get(org, ()) if (s := share(f)) is not None]
         return up
@@ -54,7 +54,7 @@ class Ownership:
         found: list[OwnershipChain] = []
 
         def walk(node: str, trail: tuple[Fact, ...], visited: frozenset[str], fraction: float, days: Interval) -> None:
-            for fact, owner, part in self._edges_up(node):
+            for fact, owner, part in self.edges_up(node):
                 if owner in visited or part <= 0:
                     continue
                 held = intersect(days, fact.interval)

@@ -81,38 +81,83 @@ def derived_state(conn: Connection) -> list[tuple]:
     return out
 
 
-def edit(folder: Path, seed: int) -> None:
-    """Changes one relationship row: its dates, status or stake."""
-    path = folder / "relationships.csv"
+def _rows(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    row = rows[seed % len(rows)]
-    choice = seed % 3
-    if choice == 0:
-        row["until"], row["status"] = "2024-03-01", "ended"
-        if row["since"] and row["since"] >= "2024-03-01":
-            row["since"] = "2020"
-    elif choice == 1:
-        row["status"] = "paused"
-    else:
-        row["since"] = "2023-07-01"
-        row["until"] = "" if not row["until"] or row["until"] <= "2023-07-01" else row["until"]
+        return list(csv.DictReader(f))
+
+
+def _write(path: Path, rows: list[dict[str, str]], fields: list[str]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(relationships=st.integers(100, 400), seed=st.integers(0, 2**31 - 1), on=st.dates(dt.date(2016, 1, 1), dt.date(2026, 12, 31)))
+EDITS = ("dates", "status", "start", "delete", "add", "family", "lab", "rename", "position", "compete")
+
+
+def edit(folder: Path, seed: int, kind: str) -> None:
+    """Changes one row of the folder: a relationship's dates, status or start, a deleted or added
+    relationship, a new family edge or competition, an organization's roles or name, a position's end."""
+    rels_path, orgs_path, pos_path = folder / "relationships.csv", folder / "organizations.csv", folder / "positions.csv"
+    rows, orgs = _rows(rels_path), _rows(orgs_path)
+    fields = list(rows[0])
+    row, org, other = rows[seed % len(rows)], orgs[seed % len(orgs)], orgs[(seed // 7) % len(orgs)]
+    if kind == "dates":
+        row["until"], row["status"] = "2024-03-01", "ended"
+        if row["since"] and row["since"] >= "2024-03-01":
+            row["since"] = "2020"
+    elif kind == "status":
+        row["status"] = "paused"
+    elif kind == "start":
+        row["since"] = "2023-07-01"
+        row["until"] = "" if not row["until"] or row["until"] <= "2023-07-01" else row["until"]
+    elif kind == "delete":
+        rows.remove(row)
+    elif kind in ("add", "family", "compete"):
+        rel_type = {"add": row["type"], "family": "SUBSIDIARY_OF", "compete": "COMPETES_WITH"}[kind]
+        if org["id"] != other["id"] and rel_type in ("SUBSIDIARY_OF", "COMPETES_WITH", "INVESTED_IN", "PARTNERS_WITH",
+                                                       "SUPPLIES"):
+            added = {**{k: "" for k in fields}, "id": "r-edit", "from_id": org["id"], "type": rel_type,
+                     "to_id": other["id"], "since": "2019-05-01", "status": "active", "sources": row["sources"],
+                     "confidence": "high"}
+            if rel_type == "SUPPLIES":
+                added["service"] = row["service"] or "cloud_compute"
+            if rel_type == "INVESTED_IN":
+                added["stake_percent"] = "40"
+            rows.append(added)
+    elif kind == "lab":
+        roles = org["roles"].split(";")
+        org["roles"] = ";".join(r for r in roles if r != "lab") or "vendor" if "lab" in roles else ";".join(roles + ["lab"])
+        _write(orgs_path, orgs, list(orgs[0]))
+    elif kind == "rename":
+        org["name"] += " Renamed"
+        _write(orgs_path, orgs, list(orgs[0]))
+    elif kind == "position":
+        positions = _rows(pos_path)
+        if positions:
+            position = positions[seed % len(positions)]
+            position["until"], position["status"] = "2022-02-01", "ended"
+            if position["since"] and position["since"] >= "2022-02-01":
+                position["since"] = "2018"
+            _write(pos_path, positions, list(positions[0]))
+    _write(rels_path, rows, fields)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(relationships=st.integers(100, 400), seed=st.integers(0, 2**31 - 1), on=st.dates(dt.date(2016, 1, 1), dt.date(2026, 12, 31)),
+       kinds=st.lists(st.sampled_from(EDITS), min_size=1, max_size=2))
 def test_a_reload_after_an_edit_derives_what_a_fresh_derivation_does(session_conn: Connection, relationships: int,
-                                                                      seed: int, on: dt.date) -> None:
+                                                                      seed: int, on: dt.date, kinds: list[str]) -> None:
+    """A reload computes again only the organizations whose footprint meets a change (graph.incremental):
+    what it leaves as it was must be what a fresh derivation of the edited graph gives."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         generate(folder, relationships=relationships, seed=seed)
         empty(session_conn)
         load_folder(session_conn, folder)
-        edit(folder, seed)
+        for kind in kinds:
+            edit(folder, seed, kind)
         load_folder(session_conn, folder)
         incremental = derived_state(session_conn)
         model = Model.read(folder)

@@ -57,3 +57,5 @@ CREATE INDEX ownership_owned IF NOT EXISTS FOR (n:Ownership) ON (n.owned_id);
 CREATE INDEX ownership_key IF NOT EXISTS FOR (n:Ownership) ON (n.key);
 CREATE INDEX family_member_org IF NOT EXISTS FOR (n:FamilyMember) ON (n.org_id);
 CREATE INDEX family_member_key IF NOT EXISTS FOR (n:FamilyMember) ON (n.key);
+CREATE INDEX derived_inputs_org IF NOT EXISTS FOR (n:DerivedInputs) ON (n.org_id);
+CREATE INDEX derived_inputs_key IF NOT EXISTS FOR (n:DerivedInputs) ON (n.key);
