@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterator, TypeVar
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph import explore, forms, snapshot, workbench
+from graph import derive, explore, forms, snapshot, workbench
 from graph.config import Settings, load_settings
-from graph.db import Connection, connect
+from graph.db import Connection, connect, driver_errors
 from graph.errors import DatabaseUnavailable, SupplyGraphError
 from graph.local_neo4j import LocalNeo4j
 from graph.readonly import ReadOnlyResult, run_read_only
@@ -136,6 +136,25 @@ def ask(conn: Connection, function: Callable[..., T], *args: Any) -> T:
     """
     with shown_errors():
         return _cached(conn, _key(conn), f"{function.__module__}.{function.__qualname__}", args, function)
+
+
+STALENESS_TIMEOUT_S = 10.0
+
+
+def stale_warning(conn: Connection, reads_derived: bool = True) -> str | None:
+    """One warning with its fix when what the page shows reads derived facts (graph.derive.reads_derived)
+    and they are stale or missing (graph.derive.staleness); returns it, or None.
+
+    Asked on every run, not cached (it costs a few milliseconds): the warning goes on the first run
+    after `supplygraph derive`, and comes on the first after an edit by hand.
+    """
+    if not reads_derived:
+        return None
+    with shown_errors(), driver_errors(conn.uri, STALENESS_TIMEOUT_S):
+        message = derive.staleness(conn)
+    if message:
+        st.warning(message, icon="⚠️")  # our own words, with the command as code
+    return message
 
 
 def view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filters: explore.Filters,

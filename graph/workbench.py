@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from graph import derive
 from graph.db import Connection
 from graph.queries import get_query, run_query
 
@@ -95,11 +94,6 @@ def exposed(conn: Connection, org_id: str, as_of: dt.date) -> list[dict[str, Any
     """The `exposed_to` rows: who holds an indirect link to the family of `org_id` on `as_of`, best first."""
     _, rows = run_query(conn, get_query("exposed_to"), {"org_id": org_id, "as_of": as_of})
     return rows
-
-
-def stale_message(conn: Connection) -> str | None:
-    """Why the derived facts behind every view here cannot be trusted now, or None (graph.derive.staleness)."""
-    return derive.staleness(conn)
 
 
 def source_ids(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:

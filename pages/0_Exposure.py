@@ -21,8 +21,7 @@ with st.sidebar:
     compare = st.date_input("Compare with", value=today - dt.timedelta(days=30), format="YYYY-MM-DD",
                             key="exposure_compare", help="What changed between this date and the as-of date")
 
-if message := ui.ask(conn, workbench.stale_message):
-    st.warning(ui.md(message))
+ui.stale_warning(conn)  # every view here reads the derived exposures
 org = ui.ask(conn, explore.entity, org_id)
 if org is None:
     st.info(ui.md(f"{org_id!r} is no longer in the graph: search again."))

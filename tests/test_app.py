@@ -386,3 +386,58 @@ def test_exposure_page_downloads_the_story_as_svg_and_the_brief_as_pdf(app_env) 
     _, data = at.session_state["story_pdf_bytes"]
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1 and "Scale AI" in reader.pages[0].extract_text()
+
+
+# --------------------------------------------------------------------------------------------------
+# Stale derived facts: one warning with the fix on every page that shows them, none when fresh
+
+
+STALE_FIX = "run `supplygraph derive`"
+HAND_EDIT = ("MATCH (a:Organization {id: 'openai'}), (b:Organization {id: 'scale-ai'}) "
+             "CREATE (a)-[:PARTNERS_WITH {id: 'hand-made', kind: 'research', since: date('2024-01-01')}]->(b)")
+
+
+def stale_warnings(at: AppTest) -> list[str]:
+    return [str(w.value) for w in at.warning if "derived facts are" in str(w.value)]
+
+
+def pages_in_turn() -> Iterator[tuple[str, AppTest]]:
+    """Each page showing derived facts, and the gallery and console on queries that read them or not."""
+    yield "network", run_page("app.py")
+    yield "exposure", run_page("pages/0_Exposure.py")
+    yield "timeline", run_page("pages/3_Timeline.py")
+    at = run_page("pages/1_Query_gallery.py")
+    yield "gallery indirect_links", at
+    at.selectbox(key="query").set_value("source_report").run()
+    yield "gallery source_report (reads no derived fact)", at
+    at = run_page("pages/2_Cypher_console.py")
+    for text in ("MATCH (e:Exposure) RETURN e.rival_name LIMIT 3", "MATCH (o:Organization) RETURN o.name LIMIT 3",
+                 "MATCH ()-[r:SUPPLIES]->() RETURN r.id, r.valid_to LIMIT 3"):
+        at.text_area(key="cypher").input(text).run()
+        at.button(key="run_cypher").click().run()
+        yield f"console {text}", at
+
+
+READS_NO_DERIVED = {"gallery source_report (reads no derived fact)", "console MATCH (o:Organization) RETURN o.name LIMIT 3"}
+
+
+def test_every_page_warns_once_while_derived_facts_are_stale_and_not_after_derive(app_env, seeded) -> None:
+    from graph.derive import derive
+
+    seeded.driver.execute_query(HAND_EDIT)  # a relationship made by hand in Cypher: nothing derived from it yet
+    st.cache_data.clear()
+    try:
+        for page, at in pages_in_turn():
+            assert not at.exception and not at.error, (page, texts(at.error))
+            warned = stale_warnings(at)
+            if page in READS_NO_DERIVED:
+                assert not warned, page
+            else:
+                assert len(warned) == 1 and STALE_FIX in warned[0] and "stale" in warned[0], (page, warned)
+        derive(seeded)  # what `supplygraph derive` runs: the warning goes at once (it is never cached)
+        for page, at in pages_in_turn():
+            assert not at.exception and not stale_warnings(at), page
+    finally:
+        seeded.driver.execute_query("MATCH ()-[r {id: 'hand-made'}]->() DELETE r")
+        derive(seeded)
+        st.cache_data.clear()
