@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import threading
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
@@ -304,8 +304,17 @@ def exposure_card(card: workbench.Card, key: str) -> None:
         if card.also:
             st.markdown("Also: " + " ".join(md(a) for a in card.also))
         st.caption(md(f"The link holds {card.holds}."))
-        if card.sources:
-            st.markdown("Sources: " + "; ".join(source_markdown(s) for s in card.sources))
+        if card.shown_sources:
+            st.markdown("Sources (the best chain's):\n" + source_list(card.shown_sources))
+        if card.folded_sources:
+            more = len(card.folded_sources)
+            with st.expander(f"and {more} more source{'s' if more != 1 else ''}", key=f"{key}_more_sources"):
+                st.markdown(source_list(card.folded_sources))
+
+
+def source_list(sources: Sequence[workbench.SourceLink]) -> str:
+    """Sources as a Markdown list, one a line: publisher, date, title, linked."""
+    return "\n".join(f"- {source_markdown(s)}" for s in sources)
 
 
 def source_markdown(source: workbench.SourceLink) -> str:

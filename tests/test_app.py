@@ -77,6 +77,7 @@ def test_network_page_opens_on_the_scale_ai_story(app_env) -> None:
     assert "sg-legend" in page and "Reuters" in page  # legend, and the footnote's publishers
     facts = at.dataframe[0].value
     assert "Meta Platforms invested in Scale AI" in set(facts["fact"])
+    assert "data labeling" in set(facts["detail"]) and not any("_" in d for d in facts["detail"])  # words, not codes
     assert any("Reuters" in s for s in facts["sources"])
     sources = at.dataframe[1].value
     assert "reuters-2025-06-12-meta-scale" in set(sources["id"])
@@ -302,12 +303,37 @@ def test_exposure_page_shows_openai_links_as_cards(app_env) -> None:
     assert at.selectbox(key="exposure_org").value == "openai"
     markdown = texts(at.markdown)
     meta = markdown[markdown.index("**Meta Platforms**"):]
-    meta = meta[:meta.index("Sources:") + 1000]
+    meta = meta[:meta.index("Sources (the best chain's):") + 1000]
     assert "stake" in meta and "Scale AI" in meta and "49%" in meta
     assert "Reuters, 2025-06-12: " in meta and "(https://" in meta  # sources as links: publisher, date, title
     assert "The link holds since 2025-06-01, until 2025-06-18." in texts(at.caption)
     assert len(at.get("progress")) == markdown.count("**") // 2  # one score bar per card
     assert not at.warning  # the seed's derived facts are current
+
+
+def test_exposure_page_shows_the_best_chains_sources_and_folds_the_rest(app_env, seeded) -> None:
+    import graph.explore
+    from graph import ui, workbench
+
+    at = exposure_page()
+    rows = workbench.links(seeded, "openai", dt.date(2025, 6, 15))
+    microsoft = next(r for r in rows if r["rival_id"] == "microsoft")  # the seed's link with the most sources
+    cited = set(microsoft["sources"]) | set(microsoft["best_sources"])
+    best = len(microsoft["best_sources"])
+    assert len(cited) > best > 0
+    expander = next(e for e in at.expander if e.label == f"and {len(cited) - best} more sources")
+    folded = [line for line in texts(expander.markdown).splitlines() if line.startswith("- ")]
+    assert len(folded) == len(cited) - best
+    # Every source of the link is on the page once, shown or folded, by its publisher, date, title and link.
+    elements = [texts([m]) for m in at.markdown]
+    card = next(i for i, text in enumerate(elements) if text.startswith("**Microsoft**"))
+    shown = next(text for text in elements[card:] if text.startswith("Sources (the best chain's):"))
+    assert len([line for line in shown.splitlines() if line.startswith("- ")]) == best
+    details = graph.explore.source_details(seeded, sorted(cited))
+    for source in workbench.source_links(sorted(cited), details):
+        assert source.publisher and source.date and source.title
+        line = re.sub(r"\\(.)", r"\1", ui.source_markdown(source))  # linked when it has a web address
+        assert (shown + "\n" + "\n".join(folded)).count(line) == 1, line
 
 
 def test_exposure_page_what_changed_in_june_2025(app_env) -> None:
