@@ -13,17 +13,18 @@ import datetime as dt
 import hashlib
 import re
 import threading
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph import derive, explore, forms, snapshot, workbench
+from graph import explore, forms, snapshot, workbench
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect, driver_errors
 from graph.errors import DatabaseUnavailable, SupplyGraphError
 from graph.local_neo4j import LocalNeo4j
 from graph.readonly import ReadOnlyResult, run_read_only
+from graph.derive import staleness  # (apart: the line above it is shared with the console's imports)
 
 CACHE_TTL_S = 120
 NETWORK_HEIGHT = 720
@@ -151,7 +152,7 @@ def stale_warning(conn: Connection, reads_derived: bool = True) -> str | None:
     if not reads_derived:
         return None
     with shown_errors(), driver_errors(conn.uri, STALENESS_TIMEOUT_S):
-        message = derive.staleness(conn)
+        message = staleness(conn)
     if message:
         st.warning(message, icon="⚠️")  # our own words, with the command as code
     return message
@@ -312,7 +313,7 @@ def exposure_card(card: workbench.Card, key: str) -> None:
                 st.markdown(source_list(card.folded_sources))
 
 
-def source_list(sources: Sequence[workbench.SourceLink]) -> str:
+def source_list(sources: tuple[workbench.SourceLink, ...]) -> str:
     """Sources as a Markdown list, one a line: publisher, date, title, linked."""
     return "\n".join(f"- {source_markdown(s)}" for s in sources)
 

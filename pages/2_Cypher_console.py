@@ -20,7 +20,6 @@ if st.button("Run", type="primary", key="run_cypher"):
 if "console_result" not in st.session_state:
     st.stop()
 ran, result = st.session_state["console_result"]
-ui.stale_warning(conn, result.reads_derived)
 if ran != text:
     st.caption("The results below are of the query as it was when you pressed Run.")
 for note in result.notes:

@@ -428,7 +428,8 @@ def stale_warnings(at: AppTest) -> list[str]:
 
 
 def pages_in_turn() -> Iterator[tuple[str, AppTest]]:
-    """Each page showing derived facts, and the gallery and console on queries that read them or not."""
+    """Each page showing derived facts, and the gallery on queries that read them or not. (The console
+    decides by its result's `reads_derived`, tested in test_stale_warnings.py.)"""
     yield "network", run_page("app.py")
     yield "exposure", run_page("pages/0_Exposure.py")
     yield "timeline", run_page("pages/3_Timeline.py")
@@ -436,15 +437,9 @@ def pages_in_turn() -> Iterator[tuple[str, AppTest]]:
     yield "gallery indirect_links", at
     at.selectbox(key="query").set_value("source_report").run()
     yield "gallery source_report (reads no derived fact)", at
-    at = run_page("pages/2_Cypher_console.py")
-    for text in ("MATCH (e:Exposure) RETURN e.rival_name LIMIT 3", "MATCH (o:Organization) RETURN o.name LIMIT 3",
-                 "MATCH ()-[r:SUPPLIES]->() RETURN r.id, r.valid_to LIMIT 3"):
-        at.text_area(key="cypher").input(text).run()
-        at.button(key="run_cypher").click().run()
-        yield f"console {text}", at
 
 
-READS_NO_DERIVED = {"gallery source_report (reads no derived fact)", "console MATCH (o:Organization) RETURN o.name LIMIT 3"}
+READS_NO_DERIVED = {"gallery source_report (reads no derived fact)"}
 
 
 def test_every_page_warns_once_while_derived_facts_are_stale_and_not_after_derive(app_env, seeded) -> None:
