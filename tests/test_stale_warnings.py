@@ -80,3 +80,29 @@ def test_console_results_say_whether_they_read_derived_facts(session_conn: Conne
     # Whole relationships carry the validity a derivation writes, though the text names no property.
     assert run_read_only(session_conn, "MATCH p = ()-[:SUPPLIES]->() RETURN p LIMIT 1").reads_derived
     assert not run_read_only(session_conn, "MATCH (n) WHERE n.id = 'nobody' RETURN n").reads_derived
+
+
+def test_the_cli_warns_for_what_reads_derived_facts_while_they_are_stale(session_conn: Connection, loaded: str,
+                                                                           neo4j_env: dict[str, str]) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    def stderr(*args: str) -> str:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.stderr
+
+    reads = [("query", "neighbourhood", "-p", "entity_id", "scale-ai"), ("cypher", "MATCH (e:Exposure) RETURN e.org_id"),
+             ("cypher", "MATCH ()-[r]->() RETURN r.valid_to LIMIT 1")]
+    reads_none = [("query", "source_report", "-p", "publisher", "Reuters"), ("cypher", "MATCH (o:Organization) RETURN o.id")]
+    assert not any("derived facts" in stderr(*args) for args in reads + reads_none)  # fresh
+    session_conn.driver.execute_query("MATCH (a:Organization), (b:Organization) WHERE a <> b WITH a, b LIMIT 1 "
+                                      "CREATE (a)-[:PARTNERS_WITH {id: 'by-hand', kind: 'research'}]->(b)")
+    try:
+        for args in reads:
+            assert "derived facts are stale" in stderr(*args) and "supplygraph derive" in stderr(*args), args
+        for args in reads_none:
+            assert "derived facts" not in stderr(*args), args
+    finally:
+        session_conn.driver.execute_query("MATCH ()-[r {id: 'by-hand'}]->() DELETE r")
