@@ -26,29 +26,33 @@ from hypothesis import strategies as st
 
 from graph import load_bulk, neo4j_import
 from graph.cli import cli
-from graph.db import Connection
+from graph.config import Settings
+from graph.db import Connection, connect
 from graph.loader import BULK, TRANSACTIONAL, load_folder
-from graph.local_neo4j import LocalNeo4j
+from graph.local_neo4j import USERNAME, LocalNeo4j
 from graph.model import PARTNERSHIP_KINDS, SERVICES, STATUSES
 from graph.neo4j_import import BACKUP, ImportFailed, store_folders
 from graph.shipped import shipped
 from graph.validate import ValidationError, parse_date
 
-from conftest import connected, local_settings, running
+from conftest import local_settings
 from datafolder import VALID, with_row, write_folder
 from oracles import count_graph, fingerprint
 
 
 @pytest.fixture(scope="module")
 def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    with running(LocalNeo4j(local_settings(tmp_path_factory.mktemp("bulk-home")))) as local:
-        yield local
+    local = LocalNeo4j(local_settings(tmp_path_factory.mktemp("bulk-home")))
+    local.start()
+    yield local
+    local.stop()
 
 
 @pytest.fixture(scope="module")
 def bulk_conn(bulk_server: LocalNeo4j) -> Iterator[Connection]:
-    with connected(bulk_server) as conn:
-        yield conn
+    conn = connect(Settings(uri=bulk_server.uri, username=USERNAME, password=bulk_server.password(), database=None))
+    yield conn
+    conn.close()
 
 
 @pytest.fixture
