@@ -10,7 +10,7 @@
 // label: as_of As of
 // label: include_ended Include ended relationships
 // label: limit At most this many relationships
-// returns: one row per relationship: from_id, from_name, from_labels, type, to_id, to_name, to_labels, status, since, until, detail, sources, confidence, rel_id, total (relationships before the limit), props (the properties a caption reads: kind, title, round, stake_percent, amount, currency, service)
+// returns: one row per relationship: from_id, from_name, from_labels, type, to_id, to_name, to_labels, status, since, until, sources, confidence, rel_id, total (relationships before the limit), props (the relationship's own terms, once: kind, title, round, stake_percent, amount, currency, service, quantity, unit, value; its caption and detail are worded from them by graph.wording)
 // example: :param entity_id => 'scale-ai'
 // example: :param hops => 1
 // example: :param as_of => date('2025-06-15')
@@ -58,6 +58,5 @@ WITH e.a AS a, e.r AS r, e.b AS b, total
 RETURN a.id AS from_id, a.name AS from_name, labels(a) AS from_labels, type(r) AS type,
        b.id AS to_id, b.name AS to_name, labels(b) AS to_labels,
        r.status AS status, r.since_text AS since, r.until_text AS until,
-       r.detail AS detail,
        r.sources AS sources, r.confidence AS confidence, r.id AS rel_id, total,
-       r {.kind, .title, .round, .stake_percent, .amount, .currency, .service} AS props
+       r {.kind, .title, .round, .stake_percent, .amount, .currency, .service, .quantity, .unit, .value} AS props

@@ -221,6 +221,7 @@ def cypher(query: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: f
     conn = open_connection()
     try:
         result = run_read_only(conn, text, values, timeout=timeout, row_cap=row_cap)
+        warn_if_stale(conn, result.reads_derived)
     finally:
         conn.close()
     print_rows(result.rows, result.columns, fmt)
@@ -353,8 +354,10 @@ def echo_derived(summary: DeriveSummary) -> None:
                + f", in {summary.seconds:.1f} s", err=True)
 
 
-def warn_if_stale(conn: Connection, query: StoredQuery) -> None:
-    if query.reads_derived and (warning := staleness(conn)):
+def warn_if_stale(conn: Connection, query: StoredQuery | bool) -> None:
+    """On stderr, when the query reads derived facts (a stored query, or a plan's verdict) and they are stale."""
+    reads = query if isinstance(query, bool) else query.reads_derived
+    if reads and (warning := staleness(conn)):
         click.echo(f"Warning: {warning}", err=True)
 
 

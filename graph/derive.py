@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from neo4j import Query
 
+from graph.cypher_lexer import CODE_WORD, PUNCTUATION, QUOTED_NAME, tokens
 from graph.db import Connection, driver_errors
 from graph import incremental
 from graph.exposure import Engine, link_segments
@@ -36,6 +37,10 @@ from graph.wording import DETAIL_PROPERTIES, detail
 DERIVED_LABELS = ("Exposure", "Ownership", "FamilyMember", "DerivedInputs")
 DERIVED_NODE_LABELS = (*DERIVED_LABELS, "DerivedState")
 ORG_PROPERTY = {"Exposure": "org_id", "Ownership": "owned_id", "FamilyMember": "org_id", "DerivedInputs": "org_id"}
+# What a derivation writes on base relationships (normalise_validity, normalise_details): an edit by
+# hand leaves them wrong until it runs, so a query reading them reads derived facts too.
+DERIVED_PROPERTIES = ("valid_from", "valid_to", "detail")
+LABEL_MARKS = (":", "|", "&", "!")  # what stands before a label in a label expression (n:A|!B)
 STATE = "exposure"
 ENGINE_VERSION = 2
 BATCH = 2000
@@ -162,6 +167,43 @@ def staleness(conn: Connection) -> str | None:
         if s.get("writing") or (s.get("base_nodes"), s.get("base_rels")) != _base_counts(session):
             return STALE_MESSAGE
     return None
+
+
+def reads_derived(code: str, properties: bool = True) -> bool:
+    """Whether Cypher reads derived facts: a derived label (n:Exposure), or, with `properties`, a property
+    the derivation writes (r.valid_from, r.detail).
+
+    Read from the tokens of the code (graph.cypher_lexer: strings and comments are not code), for a
+    stored query's text or for the server's rendering of a plan's expressions (graph.readonly), where
+    every label scanned or tested and every property read is written out.
+    """
+    before = None
+    for token in tokens(code):
+        if token.kind in (CODE_WORD, QUOTED_NAME):
+            name = token.text[1:-1].replace("``", "`") if token.kind == QUOTED_NAME else token.text
+            mark = before.text[-1] if before is not None and before.kind == PUNCTUATION else ""
+            if (mark in LABEL_MARKS and name in DERIVED_NODE_LABELS) or (
+                    properties and mark == "." and name in DERIVED_PROPERTIES):
+                return True
+        before = token
+    return False
+
+
+def shows_derived(value: Any) -> bool:
+    """Whether a result value, as graph.output.plain writes it, holds a derived node or a relationship
+    carrying what a derivation writes (a query returning whole nodes and paths names no property)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict) and "element_id" in item:
+            if set(item.get("labels") or ()) & set(DERIVED_NODE_LABELS) or (
+                    "type" in item and set(item.get("properties") or {}) & set(DERIVED_PROPERTIES)):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def mark_writing(conn: Connection, writing: bool = True) -> None:

@@ -143,7 +143,7 @@ def render_html(graph: nx.MultiDiGraph, title: str, as_of: dt.date | str | None,
         readable.add_captions(edges, drawn, options)
     # A group's members wait outside vis-network's data until the group opens (behaviour.js).
     members = readable.group_members(nodes, shown, groups, _vis_data)
-    readable.place_labels(nodes, drawn, focus_id)
+    readable.place_labels(nodes, drawn, focus_id, edges)
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else (str(as_of) if as_of else "")
     counts = f"{shown.number_of_nodes():,} nodes · {shown.number_of_edges():,} relationships"
     page = _template().render(

@@ -357,6 +357,15 @@ def timeline_events(conn: Connection, entity_id: str | None = None, as_of: dt.da
 # The query gallery
 
 
+def network_reads_derived() -> bool:
+    """Whether the network page's queries (the view, the diff and the facts table) read derived facts."""
+    return get_query("neighbourhood").reads_derived or app_query("entity_facts").reads_derived
+
+
+def timeline_reads_derived() -> bool:
+    return get_query("timeline").reads_derived
+
+
 def gallery_queries() -> dict[str, StoredQuery]:
     return load_queries()
 

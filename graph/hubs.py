@@ -14,6 +14,8 @@ from typing import Any, Hashable
 
 import networkx as nx
 
+from graph.wording import code_words
+
 HUB_MIN = 25  # a node with at least this many distinct neighbours is a hub
 GROUP_MIN = 5  # at least this many leaves of one kind make a group
 GROUP_PREFIX = "group:"
@@ -58,7 +60,7 @@ def words(rel_type: str, outgoing: bool, role: str, count: int, detail: str = ""
     out, into = WORDS.get(rel_type, (f"{rel_type.replace('_', ' ').lower()} {{n}} {{what}}",) * 2)
     what = PLURALS.get(role, "others") if count != 1 else role.lower()
     return (out if outgoing else into).format(n=f"{count:,}", what=what,
-                                              detail=f"{detail.replace('_', ' ')} " if detail else "")
+                                              detail=f"{code_words(detail)} " if detail else "")
 
 
 def find_groups(graph: nx.MultiDiGraph, keep: Hashable | None = None, hub_min: int = HUB_MIN,

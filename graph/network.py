@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 
-from graph import captions
+from graph import captions, wording
 from graph.model import ROLE_LABELS, ROLES
 
 
@@ -81,11 +81,14 @@ def _add_fact_row(graph: nx.MultiDiGraph, row: Mapping[str, Any]) -> None:
     if graph.has_edge(from_id, to_id, key):
         return
     sources = row.get("sources") or []
+    # A neighbourhood row holds the relationship's terms once (`props`); other queries' rows their `detail`.
+    terms = row.get("props") or {}
+    detail = row.get("detail") or (wording.detail(str(row.get("type") or ""), terms) if terms else "")
     graph.add_edge(from_id, to_id, key=key, type=row.get("type") or "", status=row.get("status"),
-                   since=row.get("since"), until=row.get("until"), detail=row.get("detail") or "",
+                   since=row.get("since"), until=row.get("until"), detail=detail,
                    sources=list(sources) if isinstance(sources, (list, tuple)) else [str(sources)],
                    confidence=row.get("confidence"), change=row.get("change"),
-                   props=captions.caption_props({**(row.get("props") or {}), "since_text": row.get("since"),
+                   props=captions.caption_props({**terms, "since_text": row.get("since"),
                                                  "until_text": row.get("until"), "status": row.get("status")}))
 
 

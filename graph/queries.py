@@ -26,6 +26,7 @@ from typing import Any, Mapping
 
 from graph.cypher_lexer import parameters
 from graph.db import Connection
+from graph.derive import reads_derived
 from graph.errors import QueryError
 from graph.params import checked_int
 from graph.output import records_to_rows
@@ -102,8 +103,14 @@ class StoredQuery:
 
     @property
     def reads_derived(self) -> bool:
-        """Whether the query reads derived facts, which can be stale (graph.derive.staleness)."""
-        return "DerivedState" in self.text
+        """Whether the query reads derived facts, which can be stale (graph.derive.staleness): derived
+        nodes, or the validity and detail a derivation writes on relationships."""
+        return reads_derived(self.text)
+
+    @property
+    def reads_derived_nodes(self) -> bool:
+        """Whether the query reads derived nodes (Exposure, Ownership, ...): the slow ones to plan."""
+        return reads_derived(self.text, properties=False)
 
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """All parameters of the query: given values coerced, defaults filled, unknown names refused."""
@@ -209,12 +216,12 @@ PLACEHOLDERS = {**{t: "-" for t in PICKED_TYPES}, "string": "-", "int": 1, "floa
 
 
 def warm_up(conn: Connection, folder: Path = CYPHER_DIR) -> int:
-    """Runs each stored query that reads derived facts once, with placeholder values of its parameters'
+    """Runs each stored query that reads derived nodes once, with placeholder values of its parameters'
     types, so that the server has planned it before a user asks (a plan is cached per query text and
     parameter types; a fresh server's first plans take seconds). Returns how many it ran."""
     warmed = 0
     for query in load_queries(folder).values():
-        if query.reads_derived:
+        if query.reads_derived_nodes:
             values = {p.name: PLACEHOLDERS[p.type] if p.required or p.type != "int" else None for p in query.params}
             run_query(conn, query, values)
             warmed += 1

@@ -63,17 +63,46 @@ def _group_tooltip(shown: nx.MultiDiGraph, group: hubs.Group, listed: int = 30) 
         "\n".join(names[:listed]) + more
 
 
-def place_labels(nodes: list[dict[str, Any]], drawn: nx.MultiDiGraph, focus_id: Hashable | None) -> None:
-    """Shows the labels that fit: the focus, then groups, then the most connected; a label that would
-    overlap one already shown is left out (the name stays in the tooltip, as `sgName` for the click)."""
+def place_labels(nodes: list[dict[str, Any]], drawn: nx.MultiDiGraph, focus_id: Hashable | None,
+                 edges: list[dict[str, Any]] | None = None) -> None:
+    """Shows the labels and edge captions that fit, none overlapping another (graph.labels): the focus's
+    label, then the focus's captions that say a share or an amount ("49% stake"), then the labels of
+    groups and of the most connected nodes, then the other captions (the focus's first, then those
+    between the most connected nodes). A label left out keeps its name in the tooltip (and as `sgName`
+    for the click); a caption is shortened to its first part or left out, and said in full in its
+    edge's tooltip."""
     visible = [n for n in nodes if not n.get("hidden")]
     degree = {str(n): len(set(drawn.successors(n)) | set(drawn.predecessors(n))) for n in drawn.nodes}
     grouped = {n["id"] for n in visible if "sgGroupSize" in n}
+    focus = str(focus_id) if focus_id is not None else None
     order = sorted((n["id"] for n in visible),
-                   key=lambda i: (i != str(focus_id), i not in grouped, -degree.get(i, 0), i))
-    shown = labels.place(visible, order)
+                   key=lambda i: (i != focus, i not in grouped, -degree.get(i, 0), i))
+    ranked = sorted((_caption_rank(e, focus, degree) for e in edges or [] if e.get("label")))
+    key = [rank[-1] for rank in ranked if rank[:2] == (False, False)]  # the focus's shares and amounts
+    rest = [rank[-1] for rank in ranked if rank[:2] != (False, False)]
+    grid = labels.Grid()
+    first = order[:1] if order and order[0] == focus else []
+    shown = labels.place(visible, first, grid)
+    changed = labels.place_captions(visible, edges or [], key, grid)
+    shown |= labels.place(visible, order[len(first):], grid)
+    changed.update(labels.place_captions(visible, edges or [], rest, grid))
     for node in visible:
         if node["id"] not in shown and node.get("label"):
             node["sgName"] = node["label"]
             node["label"] = ""
+    by_id = {str(e["id"]): e for e in edges or []}
+    for edge_id, caption in changed.items():
+        edge = by_id[edge_id]
+        edge["title"] = f"{edge.get('title') or ''}\ncaption: {caption}".lstrip("\n")
 
+
+MONEY_MARKS = ("$", "€", "£", "EUR ", "GBP ")
+
+
+def _caption_rank(edge: Mapping[str, Any], focus: str | None, degree: Mapping[str, int]) -> tuple:
+    """Which captions go first: the focus's, those with a share, then an amount, then between the most
+    connected nodes."""
+    ends, text = (str(edge["from"]), str(edge["to"])), str(edge["label"])
+    says_share_or_amount = "%" in text or any(mark in text for mark in MONEY_MARKS)
+    return (focus not in ends, not says_share_or_amount, "%" not in text, -sum(degree.get(e, 0) for e in ends),
+            str(edge["id"]))

@@ -24,6 +24,7 @@ from neo4j.exceptions import ClientError
 
 from graph.cypher_lexer import namespaced_calls, shape
 from graph.db import Connection, driver_errors, final_errors_not_retried, timed_out
+from graph.derive import reads_derived, shows_derived
 from graph.errors import QueryError
 from graph.output import records_to_rows
 
@@ -101,21 +102,25 @@ ONLY_UNKNOWN_NAMES = [c for c in NotificationDisabledClassification
 
 @dataclass(frozen=True)
 class ReadOnlyResult:
-    """The rows of a checked query; `notes` are the server's notices about it, in our words."""
+    """The rows of a checked query; `notes` are the server's notices about it, in our words;
+    `reads_derived` whether its plan or its rows read derived facts (graph.derive), which can be stale."""
 
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool
     row_cap: int
     notes: tuple[str, ...] = ()
+    reads_derived: bool = False
 
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """A query found to be a pure read: the statement to run, and what the server noticed planning it."""
+    """A query found to be a pure read: the statement to run, what the server noticed planning it, and
+    whether its plan reads derived facts."""
 
     statement: str
     notes: tuple[str, ...]
+    reads_derived: bool = False
 
 
 def _refuse(reason: str) -> QueryError:
@@ -177,7 +182,9 @@ def check_read_only(conn: Connection, text: str, params: Mapping[str, Any] | Non
     for operator, _, _ in operators:
         if operator.split("(", 1)[0] not in READ_OPERATORS:
             raise _refuse(f"its plan holds the operator {operator}, which is not on the list of read operators")
-    return CheckedQuery(statement, unknown_name_notes(summary))
+    # The plan writes out every label it scans or tests and every property it reads, whatever the text.
+    return CheckedQuery(statement, unknown_name_notes(summary),
+                        any(reads_derived(details) for _, details, _ in operators))
 
 
 def unknown_name_notes(summary: ResultSummary) -> tuple[str, ...]:
@@ -248,4 +255,6 @@ def run_read_only(conn: Connection, text: str, params: Mapping[str, Any] | None 
     with driver_errors(conn.uri, timeout), conn.driver.session(database=conn.database) as session:
         columns, records = session.execute_read(work)
     truncated = len(records) > row_cap
-    return ReadOnlyResult(columns, records_to_rows(records[:row_cap]), truncated, row_cap, checked.notes)
+    rows = records_to_rows(records[:row_cap])
+    return ReadOnlyResult(columns, rows, truncated, row_cap, checked.notes,
+                          checked.reads_derived or shows_derived(rows))

@@ -23,10 +23,11 @@ from streamlit_ace import st_ace
 from graph import catalogue, explore, forms, snapshot, workbench
 from graph import console as console_text
 from graph.config import Settings, load_settings
-from graph.db import Connection, connect
+from graph.db import Connection, connect, driver_errors
 from graph.errors import DatabaseUnavailable, SupplyGraphError
 from graph.local_neo4j import LocalNeo4j
 from graph.readonly import ReadOnlyResult, run_read_only
+from graph.derive import staleness  # (apart: the line above it is shared with the console's imports)
 
 CACHE_TTL_S = 120
 NETWORK_HEIGHT = 720
@@ -139,6 +140,25 @@ def ask(conn: Connection, function: Callable[..., T], *args: Any) -> T:
     """
     with shown_errors():
         return _cached(conn, _key(conn), f"{function.__module__}.{function.__qualname__}", args, function)
+
+
+STALENESS_TIMEOUT_S = 10.0
+
+
+def stale_warning(conn: Connection, reads_derived: bool = True) -> str | None:
+    """One warning with its fix when what the page shows reads derived facts (graph.derive.reads_derived)
+    and they are stale or missing (graph.derive.staleness); returns it, or None.
+
+    Asked on every run, not cached (it costs a few milliseconds): the warning goes on the first run
+    after `supplygraph derive`, and comes on the first after an edit by hand.
+    """
+    if not reads_derived:
+        return None
+    with shown_errors(), driver_errors(conn.uri, STALENESS_TIMEOUT_S):
+        message = staleness(conn)
+    if message:
+        st.warning(message, icon="⚠️")  # our own words, with the command as code
+    return message
 
 
 def view(conn: Connection, entity_id: str, hops: int, as_of: dt.date, filters: explore.Filters,
@@ -366,8 +386,17 @@ def exposure_card(card: workbench.Card, key: str) -> None:
         if card.also:
             st.markdown("Also: " + " ".join(md(a) for a in card.also))
         st.caption(md(f"The link holds {card.holds}."))
-        if card.sources:
-            st.markdown("Sources: " + "; ".join(source_markdown(s) for s in card.sources))
+        if card.shown_sources:
+            st.markdown("Sources (the best chain's):\n" + source_list(card.shown_sources))
+        if card.folded_sources:
+            more = len(card.folded_sources)
+            with st.expander(f"and {more} more source{'s' if more != 1 else ''}", key=f"{key}_more_sources"):
+                st.markdown(source_list(card.folded_sources))
+
+
+def source_list(sources: tuple[workbench.SourceLink, ...]) -> str:
+    """Sources as a Markdown list, one a line: publisher, date, title, linked."""
+    return "\n".join(f"- {source_markdown(s)}" for s in sources)
 
 
 def source_markdown(source: workbench.SourceLink) -> str:

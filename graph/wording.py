@@ -38,6 +38,12 @@ def deal_size(quantity: float | None, unit: str | None, value: float | None, cur
     return ", ".join(parts)
 
 
+def code_words(code: Any) -> str:
+    """A stored code in words, the one place they are made: a service (`data_labeling` is "data
+    labeling"), a partnership's kind (`joint_venture`), a position's kind."""
+    return str(code or "").replace("_", " ")
+
+
 def percent(value: float) -> str:
     return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%".replace(".0%", "%")
 
@@ -63,7 +69,7 @@ def detail(rel_type: str, props: Mapping[str, Any]) -> str:
     elif rel_type == "OWNS":
         parts = [percent(props["stake_percent"]) if _is_number(props.get("stake_percent")) else "whole"]
     else:
-        parts = [props.get("service") or props.get("kind") or ""]
+        parts = [code_words(props.get("service") or props.get("kind"))]
     if _is_number(props.get("amount")):
         parts.append(money(props["amount"], props.get("currency")))
     parts.append(_size(props))
@@ -104,7 +110,7 @@ def phrase(facts: Facts, fact: Fact, day: int) -> str:
     size = deal_size(fact.quantity, fact.unit, fact.value, fact.currency)
     size = f" ({size})" if size else ""
     if t == "SUPPLIES":
-        text = f"{src} supplies {(fact.service or 'services').replace('_', ' ')} to {dst}{size}"
+        text = f"{src} supplies {code_words(fact.service or 'services')} to {dst}{size}"
     elif t == "USES":
         text = f"{src} uses {dst}{size}"
     elif t == "OWNS":
@@ -119,7 +125,7 @@ def phrase(facts: Facts, fact: Fact, day: int) -> str:
         else:
             text = f"{src} invested in {dst}"
     elif t == "PARTNERS_WITH":
-        text = f"{src} partners with {dst} ({(fact.kind or '').replace('_', ' ')})"
+        text = f"{src} partners with {dst} ({code_words(fact.kind)})"
     elif t == "HOLDS_POSITION":
         over = fact.status == "ended" or (fact.until is not None and fact.until <= day)
         text = f"{src} {'was' if over else 'is'} {fact.title or fact.kind} of {dst}"
@@ -152,7 +158,7 @@ def caption(rel_type: str, props: Mapping[str, Any]) -> str:
         if not parts:
             parts.append(str(props.get("round") or "investment"))
     elif rel_type == "SUPPLIES":
-        parts.append(str(props.get("service") or "services").replace("_", " "))
+        parts.append(code_words(props.get("service") or "services"))
         parts.append(_size(props).replace(", ", " · "))
     elif rel_type == "USES":
         parts += ["uses", _size(props).replace(", ", " · ")]
@@ -161,7 +167,7 @@ def caption(rel_type: str, props: Mapping[str, Any]) -> str:
     elif rel_type in ("OPERATES", "BUILDS"):
         parts.append({"OPERATES": "operator", "BUILDS": "builder"}[rel_type])
     elif rel_type == "PARTNERS_WITH":
-        parts.append(f"{str(props.get('kind') or '').replace('_', ' ')} partnership".strip())
+        parts.append(f"{code_words(props.get('kind'))} partnership".strip())
     elif rel_type == "SUBSIDIARY_OF":
         parts.append("subsidiary")
     elif rel_type == "ACQUIRED_BY":

@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from graph import derive
 from graph.db import Connection
 from graph.queries import get_query, run_query
 
 DEFAULT_ORG = "openai"
 MAX_LINKS = 20
+FIRST_SOURCES = 3  # shown unfolded when the best chain's own sources are not known
 # What each kind of link means, in a reader's words (the engine's kinds, see indirect_links' header).
 KIND_WORDS = {
     "control": "control: a rival's family owns what you depend on",
@@ -56,7 +56,16 @@ class Card:
     since: str | None
     until: str | None
     holds: str  # "since 2025-06-01, until 2025-06-18"
-    sources: tuple[SourceLink, ...]
+    sources: tuple[SourceLink, ...]  # every source the link cites: the best chain's first, then the rest
+    first_sources: int = 0  # how many of them to show unfolded (the best chain's); the rest are folded
+
+    @property
+    def shown_sources(self) -> tuple[SourceLink, ...]:
+        return self.sources[:self.first_sources]
+
+    @property
+    def folded_sources(self) -> tuple[SourceLink, ...]:
+        return self.sources[self.first_sources:]
 
 
 @dataclass(frozen=True)
@@ -79,9 +88,17 @@ def window(compare: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def links(conn: Connection, org_id: str, as_of: dt.date, limit: int = MAX_LINKS) -> list[dict[str, Any]]:
-    """The `indirect_links` rows of `org_id` on `as_of`, best first, without the drawing columns."""
+    """The `indirect_links` rows of `org_id` on `as_of`, best first, without the drawing columns; each with
+    `best_sources`, the sources its best chain's relationships cite, in the chain's order."""
     _, rows = run_query(conn, get_query("indirect_links"), {"org_id": org_id, "as_of": as_of, "limit": limit})
-    return [{k: v for k, v in row.items() if k not in ("path_nodes", "path_relationships")} for row in rows]
+    return [{**{k: v for k, v in row.items() if k not in ("path_nodes", "path_relationships")},
+             "best_sources": chain_sources(row.get("path_relationships") or [])} for row in rows]
+
+
+def chain_sources(relationships: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The source ids a chain's relationships (as graph.output.plain writes them) cite, once each, in order."""
+    found = (str(s) for r in relationships for s in ((r.get("properties") or {}).get("sources") or []) if s)
+    return list(dict.fromkeys(found))
 
 
 def changes(conn: Connection, org_id: str, compare: dt.date, as_of: dt.date) -> list[dict[str, Any]]:
@@ -97,14 +114,10 @@ def exposed(conn: Connection, org_id: str, as_of: dt.date) -> list[dict[str, Any
     return rows
 
 
-def stale_message(conn: Connection) -> str | None:
-    """Why the derived facts behind every view here cannot be trusted now, or None (graph.derive.staleness)."""
-    return derive.staleness(conn)
-
-
 def source_ids(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    """Every source the rows cite, sorted (for one look-up of their details)."""
-    return tuple(sorted({str(s) for row in rows for s in (row.get("sources") or []) if s}))
+    """Every source the rows cite (and their best chains), sorted (for one look-up of their details)."""
+    return tuple(sorted({str(s) for row in rows for key in ("sources", "best_sources") for s in (row.get(key) or [])
+                         if s}))
 
 
 def source_links(ids: Iterable[str], details: Mapping[str, Mapping[str, Any]]) -> tuple[SourceLink, ...]:
@@ -135,6 +148,16 @@ def holds_text(since: str | None, until: str | None) -> str:
     return f"{start}, until {until}" if until else f"{start}, still holding"
 
 
+def link_sources(row: Mapping[str, Any], details: Mapping[str, Mapping[str, Any]]) -> tuple[tuple[SourceLink, ...], int]:
+    """Every source a link cites, the best chain's first (newest first within each part), and how many
+    are the best chain's: a reader sees those, and the rest one click away. When the best chain's are not
+    known (or cite nothing), the newest FIRST_SOURCES are the ones shown."""
+    best = source_links(row.get("best_sources") or [], details)
+    ids = {s.id for s in best}
+    rest = source_links([s for s in row.get("sources") or [] if s and str(s) not in ids], details)
+    return best + rest, len(best) if best else min(FIRST_SOURCES, len(rest))
+
+
 def cards(rows: Sequence[Mapping[str, Any]], details: Mapping[str, Mapping[str, Any]]) -> list[Card]:
     """`indirect_links` rows as cards, in the query's order (best first)."""
     top = max((float(r.get("score") or 0) for r in rows), default=0.0)
@@ -143,12 +166,13 @@ def cards(rows: Sequence[Mapping[str, Any]], details: Mapping[str, Mapping[str, 
         score = float(row.get("score") or 0)
         steps, also = explanation_parts(row.get("explanation"))
         kind = str(row.get("kind") or "")
+        sources, first = link_sources(row, details)
         made.append(Card(
             rival_id=str(row.get("rival_id") or ""), rival=str(row.get("rival") or row.get("rival_id") or ""),
             kind=kind, kind_words=KIND_WORDS.get(kind, kind), score=score,
             bar=min(1.0, score / top) if top > 0 else 0.0, steps=steps, also=also,
             since=row.get("since"), until=row.get("until"), holds=holds_text(row.get("since"), row.get("until")),
-            sources=source_links(row.get("sources") or [], details)))
+            sources=sources, first_sources=first))
     return made
 
 

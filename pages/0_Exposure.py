@@ -24,8 +24,7 @@ with st.sidebar:
                             key="exposure_compare", help="What changed between this date and the as-of date")
 ui.write_exposure_link(org_id, as_of, compare)
 
-if message := ui.ask(conn, workbench.stale_message):
-    st.warning(ui.md(message))
+ui.stale_warning(conn)  # every view here reads the derived exposures
 org = ui.ask(conn, explore.entity, org_id)
 if org is None:
     st.info(ui.md(f"{org_id!r} is no longer in the graph: search again."))

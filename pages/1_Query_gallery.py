@@ -21,6 +21,7 @@ names = list(queries)
 name = st.selectbox("Query", names, index=names.index(explore.GALLERY_FIRST) if explore.GALLERY_FIRST in queries else 0,
                     key="query", help="It opens on indirect_links: who could see an organization's data through its vendors")
 query = queries[name]
+ui.stale_warning(conn, query.reads_derived)
 st.markdown(query.description)
 st.caption(f"Returns: {query.returns}")
 

@@ -30,6 +30,7 @@ with editor:
 if not ran or ran[1] is None:
     st.stop()
 ran_text, result, _ = ran
+ui.stale_warning(conn, result.reads_derived)  # the plan or the rows read derived facts
 if ran_text != text:
     st.caption("The results below are of the query as it was when you pressed Run.")
 for note in result.notes:

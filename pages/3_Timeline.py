@@ -9,6 +9,7 @@ from graph import explore, ui
 ui.page_setup("Timeline")
 st.title("Timeline")
 conn = ui.connection()
+ui.stale_warning(conn, explore.timeline_reads_derived())
 
 entity_id = ui.entity_picker(conn, "timeline_search", "timeline_entity", explore.DEFAULT_FOCUS,
                              whole_graph="(the whole graph)")

@@ -9,6 +9,7 @@ from graph import explore, ui, view_settings
 ui.page_setup("Network")
 st.title("The AI supply chain, as a network")
 conn = ui.connection()
+ui.stale_warning(conn, explore.network_reads_derived())
 
 with st.sidebar:
     entity_id = ui.entity_picker(conn, "search", "entity", explore.DEFAULT_FOCUS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from pathlib import Path
 from typing import Iterator
@@ -22,24 +23,45 @@ def local_settings(home: Path, port: int | None = None) -> LocalSettings:
     )
 
 
+@contextlib.contextmanager
+def running(local: LocalNeo4j) -> Iterator[LocalNeo4j]:
+    """A test server started, and stopped afterwards whatever happened (the one way tests start one)."""
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+def server_settings(local: LocalNeo4j) -> Settings:
+    return Settings(uri=local.uri, username=USERNAME, password=local.password(), database=None)
+
+
+@contextlib.contextmanager
+def connected(local: LocalNeo4j) -> Iterator[Connection]:
+    """A connection to a test server, closed afterwards."""
+    conn = connect(server_settings(local))
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    local = LocalNeo4j(local_settings(tmp_path_factory.mktemp("neo4j-home")))
-    local.start()
-    yield local
-    local.stop()
+    with running(LocalNeo4j(local_settings(tmp_path_factory.mktemp("neo4j-home")))) as local:
+        yield local
 
 
 @pytest.fixture(scope="session")
 def settings(server: LocalNeo4j) -> Settings:
-    return Settings(uri=server.uri, username=USERNAME, password=server.password(), database=None)
+    return server_settings(server)
 
 
 @pytest.fixture(scope="session")
-def session_conn(settings: Settings) -> Iterator[Connection]:
-    conn = connect(settings)
-    yield conn
-    conn.close()
+def session_conn(server: LocalNeo4j) -> Iterator[Connection]:
+    with connected(server) as conn:
+        yield conn
 
 
 @pytest.fixture

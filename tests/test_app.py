@@ -77,6 +77,7 @@ def test_network_page_opens_on_the_scale_ai_story(app_env) -> None:
     assert "sg-legend" in page and "Reuters" in page  # legend, and the footnote's publishers
     facts = at.dataframe[0].value
     assert "Meta Platforms invested in Scale AI" in set(facts["fact"])
+    assert "data labeling" in set(facts["detail"]) and not any("_" in d for d in facts["detail"])  # words, not codes
     assert any("Reuters" in s for s in facts["sources"])
     sources = at.dataframe[1].value
     assert "reuters-2025-06-12-meta-scale" in set(sources["id"])
@@ -358,12 +359,37 @@ def test_exposure_page_shows_openai_links_as_cards(app_env) -> None:
     assert at.selectbox(key="exposure_org").value == "openai"
     markdown = texts(at.markdown)
     meta = markdown[markdown.index("**Meta Platforms**"):]
-    meta = meta[:meta.index("Sources:") + 1000]
+    meta = meta[:meta.index("Sources (the best chain's):") + 1000]
     assert "stake" in meta and "Scale AI" in meta and "49%" in meta
     assert "Reuters, 2025-06-12: " in meta and "(https://" in meta  # sources as links: publisher, date, title
     assert "The link holds since 2025-06-01, until 2025-06-18." in texts(at.caption)
     assert len(at.get("progress")) == markdown.count("**") // 2  # one score bar per card
     assert not at.warning  # the seed's derived facts are current
+
+
+def test_exposure_page_shows_the_best_chains_sources_and_folds_the_rest(app_env, seeded) -> None:
+    import graph.explore
+    from graph import ui, workbench
+
+    at = exposure_page()
+    rows = workbench.links(seeded, "openai", dt.date(2025, 6, 15))
+    microsoft = next(r for r in rows if r["rival_id"] == "microsoft")  # the seed's link with the most sources
+    cited = set(microsoft["sources"]) | set(microsoft["best_sources"])
+    best = len(microsoft["best_sources"])
+    assert len(cited) > best > 0
+    expander = next(e for e in at.expander if e.label == f"and {len(cited) - best} more sources")
+    folded = [line for line in texts(expander.markdown).splitlines() if line.startswith("- ")]
+    assert len(folded) == len(cited) - best
+    # Every source of the link is on the page once, shown or folded, by its publisher, date, title and link.
+    elements = [texts([m]) for m in at.markdown]
+    card = next(i for i, text in enumerate(elements) if text.startswith("**Microsoft**"))
+    shown = next(text for text in elements[card:] if text.startswith("Sources (the best chain's):"))
+    assert len([line for line in shown.splitlines() if line.startswith("- ")]) == best
+    details = graph.explore.source_details(seeded, sorted(cited))
+    for source in workbench.source_links(sorted(cited), details):
+        assert source.publisher and source.date and source.title
+        line = re.sub(r"\\(.)", r"\1", ui.source_markdown(source))  # linked when it has a web address
+        assert (shown + "\n" + "\n".join(folded)).count(line) == 1, line
 
 
 def test_exposure_page_what_changed_in_june_2025(app_env) -> None:
@@ -489,3 +515,53 @@ def test_exposure_page_says_what_a_bad_address_holds(app_env, params: dict[str, 
     assert at.selectbox(key="exposure_org").value == "openai"  # the rest as when opened plainly
     assert at.slider(key="exposure_as_of").value == dt.date.today() or "as_of" not in params
     assert not at.error
+
+
+# --------------------------------------------------------------------------------------------------
+# Stale derived facts: one warning with the fix on every page that shows them, none when fresh
+
+
+STALE_FIX = "run `supplygraph derive`"
+HAND_EDIT = ("MATCH (a:Organization {id: 'openai'}), (b:Organization {id: 'scale-ai'}) "
+             "CREATE (a)-[:PARTNERS_WITH {id: 'hand-made', kind: 'research', since: date('2024-01-01')}]->(b)")
+
+
+def stale_warnings(at: AppTest) -> list[str]:
+    return [str(w.value) for w in at.warning if "derived facts are" in str(w.value)]
+
+
+def pages_in_turn() -> Iterator[tuple[str, AppTest]]:
+    """Each page showing derived facts, and the gallery on queries that read them or not. (The console
+    decides by its result's `reads_derived`, tested in test_stale_warnings.py.)"""
+    yield "network", run_page("app.py")
+    yield "exposure", run_page("pages/0_Exposure.py")
+    yield "timeline", run_page("pages/3_Timeline.py")
+    at = run_page("pages/1_Query_gallery.py")
+    yield "gallery indirect_links", at
+    at.selectbox(key="query").set_value("source_report").run()
+    yield "gallery source_report (reads no derived fact)", at
+
+
+READS_NO_DERIVED = {"gallery source_report (reads no derived fact)"}
+
+
+def test_every_page_warns_once_while_derived_facts_are_stale_and_not_after_derive(app_env, seeded) -> None:
+    from graph.derive import derive
+
+    seeded.driver.execute_query(HAND_EDIT)  # a relationship made by hand in Cypher: nothing derived from it yet
+    st.cache_data.clear()
+    try:
+        for page, at in pages_in_turn():
+            assert not at.exception and not at.error, (page, texts(at.error))
+            warned = stale_warnings(at)
+            if page in READS_NO_DERIVED:
+                assert not warned, page
+            else:
+                assert len(warned) == 1 and STALE_FIX in warned[0] and "stale" in warned[0], (page, warned)
+        derive(seeded)  # what `supplygraph derive` runs: the warning goes at once (it is never cached)
+        for page, at in pages_in_turn():
+            assert not at.exception and not stale_warnings(at), page
+    finally:
+        seeded.driver.execute_query("MATCH ()-[r {id: 'hand-made'}]->() DELETE r")
+        derive(seeded)
+        st.cache_data.clear()

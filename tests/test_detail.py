@@ -21,8 +21,8 @@ from datafolder import write_folder
 # Every relationship of tests/datafolder.VALID, in words.
 EXPECTED = {
     "meta-inv-scale": "strategic, 49%, $14.3B",
-    "scale-openai": "data_labeling",
-    "scale-meta": "data_labeling",
+    "scale-openai": "data labeling",
+    "scale-meta": "data labeling",
     "msft-inv-openai": "investment, $1.0B",
     "msft-openai-cloud": "compute",
     "wang-ceo-scale": "CEO (executive)",
@@ -41,6 +41,8 @@ EXPECTED = {
     ("HOLDS_POSITION", {"kind": "board"}, "board"),
     ("HOLDS_POSITION", {"kind": "founder", "title": "Co-founder"}, "Co-founder (founder)"),
     ("SUPPLIES", {"service": "chips"}, "chips"),
+    ("SUPPLIES", {"service": "cloud_compute", "value": 2e9, "currency": "USD"}, "cloud compute, $2.0B"),
+    ("PARTNERS_WITH", {"kind": "joint_venture"}, "joint venture"),
     ("COMPETES_WITH", {}, ""),
     # Written by hand in Cypher: a number as text, a boolean, is not worded as a number.
     ("INVESTED_IN", {"amount": "14.3B", "stake_percent": True, "currency": "USD"}, "investment"),

@@ -136,13 +136,16 @@ def test_the_network_view_shows_the_facility_and_its_edges(facility_graph: Conne
     rows = run(facility_graph, "neighbourhood", entity_id="cluster-f", hops=1, as_of=ON, include_ended=False, limit=300)
     assert {(r["from_id"], r["type"], r["to_id"]) for r in rows} == {
         ("lab-a", "USES", "cluster-f"), ("rival-cloud", "OPERATES", "cluster-f")}
-    # The loader's detail words the size once (graph.wording), and the picture's caption says it too.
+    # A row holds the relationship's terms once; the detail and the caption are worded from them (graph.wording).
     by_type = {r["type"]: r for r in rows}
-    assert by_type["USES"]["detail"] == "20,000 GPUs, $2.0B" and by_type["OPERATES"]["detail"] == ""
+    assert "detail" not in by_type["USES"]
+    assert {k: by_type["USES"]["props"][k] for k in ("quantity", "unit", "value", "currency")} == {
+        "quantity": 20000.0, "unit": "gpus", "value": 2e9, "currency": "USD"}
     from graph import drawing, network, wording
 
     graph = network.graph_from_rows(rows)
     assert graph.edges["lab-a", "cluster-f", "lab-a-uses-f"]["detail"] == "20,000 GPUs, $2.0B"
+    assert graph.edges["rival-cloud", "cluster-f", "rival-cloud-operates-f"]["detail"] == ""
     assert wording.caption("USES", {"quantity": 20000.0, "unit": "gpus", "value": 2e9, "currency": "USD"}) == \
         "uses · 20,000 GPUs · $2.0B"
     assert wording.caption("OPERATES", {"status": "unknown"}) == "operator (status unknown)"

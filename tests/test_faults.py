@@ -9,23 +9,20 @@ import sys
 import time
 from pathlib import Path
 
-from graph.config import Settings
 from graph.db import connect
 from graph.generate import generate
 from graph.loader import load_folder
 from graph.local_neo4j import USERNAME, LocalNeo4j
 
-from conftest import ROOT, local_settings
+from conftest import ROOT, local_settings, running, server_settings
 from oracles import fingerprint
 
 
 def test_kill_during_load_then_rerun_gives_the_clean_graph(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     generate(folder, relationships=30_000, seed=7)
-    local = LocalNeo4j(local_settings(tmp_path / "home"))
-    local.start()
-    try:
-        settings = Settings(uri=local.uri, username=USERNAME, password=local.password(), database=None)
+    with running(LocalNeo4j(local_settings(tmp_path / "home"))) as local:
+        settings = server_settings(local)
         conn = connect(settings)
         load_folder(conn, folder, batch_size=1000)
         clean = fingerprint(conn)
@@ -56,5 +53,3 @@ def test_kill_during_load_then_rerun_gives_the_clean_graph(tmp_path: Path) -> No
         assert summary.total("unchanged") > 0 and summary.total("created") > 0  # it picked up where it stopped
         assert fingerprint(conn) == clean
         conn.close()
-    finally:
-        local.stop()

@@ -151,7 +151,7 @@ def test_alerts_print_what_changed(seed: Connection, neo4j_env) -> None:
 
 def test_warm_up_plans_every_query_that_reads_derived_facts(seed: Connection) -> None:
     """`db start` runs it, so that the first link an analyst asks for is not the server's first plan."""
-    assert warm_up(seed) == sum(q.reads_derived for q in load_queries().values()) == 4
+    assert warm_up(seed) == sum(q.reads_derived_nodes for q in load_queries().values()) == 4
 
 
 # -- facilities on the seed (docs/queries.md, "Facilities in the exposure definition") -----------------

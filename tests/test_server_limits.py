@@ -24,13 +24,12 @@ import pytest
 from neo4j.exceptions import ClientError
 from streamlit.testing.v1 import AppTest
 
-from graph.config import Settings
-from graph.db import Connection, connect
+from graph.db import Connection
 from graph.errors import DatabaseUnavailable, QueryError
 from graph.loader import load_folder
 from graph.local_neo4j import MIB, USERNAME, LocalNeo4j, size_in_bytes
 
-from conftest import ROOT, local_settings
+from conftest import ROOT, connected, local_settings, running
 from oracles import fingerprint
 
 EVIL_PLUGIN = """
@@ -79,16 +78,14 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
     local = LocalNeo4j(dataclasses.replace(local_settings(home), transaction_timeout="5s"))
     local.make_home()
     build_plugin(local, tmp_path_factory.mktemp("plugin"))
-    local.start()
-    yield local
-    local.stop()
+    with running(local):
+        yield local
 
 
 @pytest.fixture(scope="module")
 def limited_conn(limited: LocalNeo4j) -> Iterator[Connection]:
-    conn = connect(Settings(uri=limited.uri, username=USERNAME, password=limited.password(), database=None))
-    yield conn
-    conn.close()
+    with connected(limited) as conn:
+        yield conn
 
 
 def run(local: LocalNeo4j, query: str, **params) -> list[dict]:
