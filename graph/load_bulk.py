@@ -35,10 +35,17 @@ ENTITY_GROUP, SOURCE_GROUP = "Entity", "Source"  # the import's id spaces: organ
 ARRAY_DELIMITER = ";"
 SOURCED_FROM = "SOURCED_FROM"
 _ROW_FIELDS = {"props", "labels", "type", "from_id", "to_id"}
+_EDGE_COLUMNS = (f":START_ID({ENTITY_GROUP})", f":END_ID({ENTITY_GROUP})", ":TYPE")
+_SOURCED_FROM_COLUMNS = (f":START_ID({ENTITY_GROUP})", f":END_ID({SOURCE_GROUP})", ":TYPE")
+_NONE: dict[str, Any] = {}
 
 
 class NotBulkLoadable(SupplyGraphError):
     """The folder is valid but the import tool cannot write it as the transactional load would."""
+
+
+_IMPORT_TYPES = {str: "string", float: "double", list: "string[]", int: "long", bool: "boolean"}
+DATE = "date"
 
 
 @dataclass
@@ -47,33 +54,50 @@ class _Table:
 
     path: Path
     fixed: tuple[str, ...]
-    types: dict[str, str] = field(default_factory=dict)  # property -> import type, in column order
+    slots: dict[str, tuple[int, str]] = field(default_factory=dict)  # property -> (its cell, import type), in order
     multiline: bool = False
-    rows: int = 0
     file: TextIO | None = None
     writer: Any = None
 
-    def fits(self, values: dict[str, tuple[str, str]]) -> bool:
-        return all(self.types.get(key, kind) == kind for key, (kind, _) in values.items())
+    def __post_init__(self) -> None:
+        self.file = open(self.path, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.file, lineterminator="\n")
 
-    def write(self, fixed: list[str], values: dict[str, tuple[str, str]]) -> None:
-        if self.file is None:
-            self.file = open(self.path, "w", encoding="utf-8", newline="")
-            self.writer = csv.writer(self.file, lineterminator="\n")
-        for key, (kind, _) in values.items():
-            self.types.setdefault(key, kind)
-        cells = fixed + [""] * len(self.types)
-        offset = len(fixed)
-        for position, key in enumerate(self.types):
-            if key in values:
-                text = values[key][1]
-                cells[offset + position] = text
-                if "\n" in text or "\r" in text:
+    def write(self, file: str, fixed: list[str], props: dict[str, Any], dates: dict[str, str]) -> bool:
+        """Writes one row (props, and `dates` typed as dates), unless a value's import type differs from
+        its column's: then it writes nothing and returns False. A property first seen adds a column; the
+        rows before end early, which the import tool reads as no value. This runs for every row of the
+        folder: one type lookup and one column lookup per value, no copies."""
+        slots = self.slots
+        cells = fixed + [""] * len(slots)
+        added: list[str] = []
+        for values, dated in ((props, False), (dates, True)):
+            for key, value in values.items():
+                kind = DATE if dated else _IMPORT_TYPES.get(type(value))
+                if kind == "string" or kind == DATE:
+                    text = value
+                elif kind == "double":
+                    text = repr(value)
+                elif kind == "string[]":
+                    text = _array_text(file, key, value)
+                else:  # int, bool, or a type known only by isinstance (a subclass)
+                    kind, text = _typed(file, key, value)
+                slot = slots.get(key)
+                if slot is None:
+                    slot = slots[key] = (len(cells), kind)
+                    cells.append("")
+                    added.append(key)
+                elif slot[1] != kind:  # another file of this group, or a new one, takes the row
+                    for key in added:
+                        del slots[key]
+                    return False
+                cells[slot[0]] = text
+                if not self.multiline and kind != DATE and ("\n" in text or "\r" in text):
                     self.multiline = True
-        while cells and cells[-1] == "":  # the import tool reads a short row's missing cells as no value
-            cells.pop()
+        while cells[-1] == "":  # a row ends at its last value: the import tool reads a short row's missing
+            cells.pop()  # cells as no value, but misreads the line after a row ending in empty ones (5.26)
         self.writer.writerow(cells)
-        self.rows += 1
+        return True
 
     def close(self) -> Path:
         """Closes the data file and writes the header file next to it; returns the header's path."""
@@ -81,7 +105,8 @@ class _Table:
             self.file.close()
         header = self.path.with_name(self.path.stem + "-header.csv")
         with open(header, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, lineterminator="\n").writerow([*self.fixed, *(f"{k}:{t}" for k, t in self.types.items())])
+            csv.writer(f, lineterminator="\n").writerow(
+                [*self.fixed, *(f"{key}:{kind}" for key, (_, kind) in self.slots.items())])
         return header
 
 
@@ -99,15 +124,22 @@ class _Tables:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.groups: dict[tuple[str, str], list[_Table]] = {}
+        self.last: dict[tuple[str, str], _Table] = {}  # the table of a group that took its last row
 
-    def write(self, kind: str, name: str, fixed_columns: tuple[str, ...], fixed: list[str],
-              values: dict[str, tuple[str, str]]) -> None:
-        tables = self.groups.setdefault((kind, name), [])
-        table = next((t for t in tables if t.fits(values)), None)
-        if table is None:
+    def write(self, kind: str, name: str, fixed_columns: tuple[str, ...], fixed: list[str], props: dict[str, Any],
+              dates: dict[str, str]) -> None:
+        group = (kind, name)
+        last = self.last.get(group)
+        if last is not None and last.write(name, fixed, props, dates):
+            return
+        tables = self.groups.setdefault(group, [])
+        table = next((t for t in tables if t is not last and t.write(name, fixed, props, dates)), None)
+        if table is None:  # a new, empty table takes any row
             table = _Table(self.folder / f"{kind}-{name.removesuffix('.csv')}-{len(tables)}.csv", fixed_columns)
             tables.append(table)
-        table.write(fixed, values)
+            if not table.write(name, fixed, props, dates):
+                raise NotBulkLoadable(f"a row of {name} gives one property two types")
+        self.last[group] = table
 
     def arguments(self) -> list[str]:
         args: list[str] = []
@@ -129,40 +161,51 @@ def write_import_files(index: FolderIndex, folder: Path) -> ImportFiles:
     created: Counter = Counter()
     entity_ids = array("q")
     for spec in FILES:
-        label = NODE_LABELS.get(spec.name)
-        group = SOURCE_GROUP if spec is SOURCES else ENTITY_GROUP
+        name, label, date_columns = spec.name, NODE_LABELS.get(spec.name), spec.date_columns
+        known = _ROW_FIELDS | set(date_columns)
+        id_space = SOURCE_GROUP if spec is SOURCES else ENTITY_GROUP
+        node_columns = (f":ID({id_space})", ":LABEL")
         for row in rows(index, spec):
-            unknown = row.keys() - _ROW_FIELDS - set(spec.date_columns)
-            if unknown:  # a change of graph.load_rows this module does not know: refuse rather than differ
-                raise NotBulkLoadable(f"the rows of {spec.name} carry {sorted(unknown)}, which the bulk load "
-                                      "does not write")
+            if not known.issuperset(row):  # a change of graph.load_rows this module does not know: refuse
+                raise NotBulkLoadable(f"the rows of {name} carry {sorted(row.keys() - known)}, which the bulk "
+                                      "load does not write")
             props = row["props"]
-            values = {key: _typed(spec.name, key, value) for key, value in props.items()}
-            for column in spec.date_columns:
-                if row.get(column) is not None:
-                    values[column] = ("date", row[column])
+            dates = {column: row[column] for column in date_columns if row.get(column) is not None}
             if label is None:  # a relationship, as load_cypher writes it
-                values["valid_from"], values["valid_to"] = (
-                    ("date", d) for d in stored_validity(row.get("since"), row.get("until"), props.get("status")))
-                tables.write("relationships", spec.name, (f":START_ID({ENTITY_GROUP})", f":END_ID({ENTITY_GROUP})",
-                                                           ":TYPE"), [row["from_id"], row["to_id"], row["type"]], values)
-                created[row["type"]] += 1
+                dates["valid_from"], dates["valid_to"] = stored_validity(row.get("since"), row.get("until"),
+                                                                         props.get("status"))
+                rel_type = row["type"]
+                tables.write("relationships", name, _EDGE_COLUMNS, [row["from_id"], row["to_id"], rel_type], props,
+                             dates)
+                created[rel_type] += 1
                 continue
-            labels = list(dict.fromkeys([label, *row.get("labels", ())]))
-            tables.write("nodes", spec.name, (f":ID({group})", ":LABEL"), [props["id"], ARRAY_DELIMITER.join(labels)],
-                         values)
+            node_id = props["id"]
+            labels = row.get("labels")
+            tables.write("nodes", name, node_columns,
+                         [node_id, ARRAY_DELIMITER.join(dict.fromkeys([label, *labels]) if labels else (label,))],
+                         props, dates)
             created[label] += 1
-            if group == ENTITY_GROUP:
-                entity_ids.append(hash(props["id"]))
+            if id_space == ENTITY_GROUP:
+                entity_ids.append(hash(node_id))
                 for source in dict.fromkeys(props.get("sources", ())):  # one edge per source named
-                    tables.write("relationships", SOURCED_FROM, (f":START_ID({ENTITY_GROUP})",
-                                                                 f":END_ID({SOURCE_GROUP})", ":TYPE"),
-                                 [props["id"], source, SOURCED_FROM], {})
+                    tables.write("relationships", SOURCED_FROM, _SOURCED_FROM_COLUMNS, [node_id, source, SOURCED_FROM],
+                                 _NONE, _NONE)
     hashes = np.frombuffer(entity_ids, dtype=np.int64) if entity_ids else np.zeros(0, dtype=np.int64)
     if len(np.unique(hashes)) != len(hashes):
         # A person and an organization with one id: the transactional load tells them apart by label.
         raise NotBulkLoadable("an id is used in more than one of the node files")
     return ImportFiles(folder, tables.arguments(), created)
+
+
+def _array_text(file: str, key: str, value: list) -> str:
+    """A list of texts as one cell of a `string[]` column: refused if one holds the delimiter, or is no text."""
+    try:
+        text = ARRAY_DELIMITER.join(value)
+    except TypeError:  # an item is no text
+        text = None
+    if text is None or not value or text.count(ARRAY_DELIMITER) != len(value) - 1:
+        return _typed(file, key, value)[1]  # raises NotBulkLoadable, naming the file and the property
+    return text
 
 
 def _typed(file: str, key: str, value: Any) -> tuple[str, str]:
