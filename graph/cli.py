@@ -18,7 +18,7 @@ from graph.config import load_settings
 from graph.db import Connection, connect
 from graph.errors import QueryError, SupplyGraphError
 from graph.generate import generate as generate_folder
-from graph.loader import BATCH_SIZE, BULK, DERIVE_ON_LOAD_MAX, LoadSummary, load_folder
+from graph.loader import BATCH_SIZE, BULK, DERIVE_ON_LOAD_MAX, LoadSummary, load_before_first_start, load_folder
 from graph.local_neo4j import LOG_LINES, LocalNeo4j, neo4j_version
 from graph.derive import DeriveSummary, staleness
 from graph.derive import derive as derive_facts
@@ -295,18 +295,22 @@ def load(folder: Path, dry_run: bool, replace: bool, batch_size: int, strict: bo
 def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int, transactional: bool,
            source: str) -> LoadSummary:
     settings = load_settings()
-    conn = connect(settings)
     local = LocalNeo4j() if settings.is_local and not transactional else None  # the server a bulk load may stop
-    try:
-        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), transient=True,
-                      console=Console(stderr=True)) as bar:
-            task = bar.add_task("loading", total=index.total_rows)
+    with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), transient=True,
+                  console=Console(stderr=True)) as bar:
+        task = bar.add_task("loading", total=index.total_rows)
+        progress, phase = (lambda n: bar.advance(task, n)), (lambda words: bar.update(task, description=words))
+        # A new home: the import tool writes the database before the server's first start.
+        first = load_before_first_start(local, folder, lambda: connect(settings), index, progress, phase, source) \
+            if local is not None and not settings.database else None
+        if first is not None:
+            return first
+        conn = connect(settings)
+        try:
             return load_folder(conn, folder, replace=replace, batch_size=batch_size, index=index,
-                               progress=lambda n: bar.advance(task, n),
-                               phase=lambda words: bar.update(task, description=words), local=local,
-                               source=source)
-    finally:
-        conn.close()
+                               progress=progress, phase=phase, local=local, source=source)
+        finally:
+            conn.close()
 
 
 def _report(summary: LoadSummary, transactional: bool) -> None:

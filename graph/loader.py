@@ -15,6 +15,8 @@ Into an empty managed local database (graph.local_neo4j), given as `local`, a fi
 import tool instead (graph.load_bulk writes its files from the same rows, graph.neo4j_import runs it with
 the server stopped), then the schema and the derived facts: the same graph, written many times faster.
 A database that holds anything, or one the load does not manage (NEO4J_URI), gets the transactional path.
+On a new home (the server never ran, no database yet), `load_before_first_start` runs the import tool
+before the server's first start instead: no stop and second start.
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from typing import Any, Callable
 from graph.db import Connection
 from graph.derive import DeriveSummary, derive, mark_writing, staleness
 from graph.errors import SupplyGraphError
-from graph.load_bulk import NotBulkLoadable, write_import_files
+from graph.load_bulk import ImportFiles, NotBulkLoadable, write_import_files
 from graph.load_record import record_load
 from graph.load_rows import batches, prefetched
 from graph.load_server import BATCH_SIZE, write
 from graph.load_stale import delete_stale
 from graph.local_neo4j import LocalNeo4j
-from graph.neo4j_import import import_offline
+from graph.neo4j_import import import_offline, store_folders
 from graph.schema import apply_schema, await_fulltext_indexes
 from graph.validate import FolderIndex, check_folder, unchanged_since_check, verify_unchanged
 
@@ -43,6 +45,7 @@ PREFETCH_BATCHES = 1  # one batch built while the server writes the one before: 
 Progress = Callable[[int], None]
 Phase = Callable[[str], None]
 BULK, TRANSACTIONAL = "bulk", "transactional"
+FIRST_DATABASE = "neo4j"  # the database a server's first start creates, and opens if the import tool wrote it
 
 
 @dataclass
@@ -145,14 +148,60 @@ def _why_not_bulk(conn: Connection, local: LocalNeo4j | None, index: FolderIndex
 def _bulk_load(conn: Connection, local: LocalNeo4j, index: FolderIndex, progress: Progress | None,
                tell: Phase) -> LoadSummary:
     """The first load into the empty local database: the import tool, then the schema and derived facts."""
+    files = _import(local, index, conn.home_database, tell, lambda: _is_empty(conn))
+    conn.read("RETURN 1")  # the driver's connections from before the restart are dead: a retried read renews them
+    return _after_import(conn, index, files, progress, tell)
+
+
+def load_before_first_start(local: LocalNeo4j, folder: Path, connected: Callable[[], Connection],
+                            index: FolderIndex | None = None, progress: Progress | None = None,
+                            phase: Phase | None = None, source: str | None = None) -> LoadSummary | None:
+    """The first load into a managed local database that was never created (a new home, the server not
+    running): Neo4j's import tool writes it before the server's first start, which then opens it; one
+    start instead of a start, a stop and a start again. `connected` opens a connection to the default
+    database once the server runs (closed here). None, nothing done, when the server runs or the database
+    exists: load_folder decides then."""
+    tell = phase or (lambda _: None)
+    index = index or check_folder(folder)
+    if not index.total_rows or not _never_created(local):
+        return None
+    verify_unchanged(index)
+    local.make_home()  # the import's files go in it
+    local.write_conf()  # the import tool reads the server's settings (where the store goes) from it
+    try:
+        files = _import(local, index, FIRST_DATABASE, tell, lambda: _never_created(local))
+    except NotBulkLoadable:  # before anything was written: the transactional path writes it
+        return None
+    conn = connected()
+    try:
+        summary = _after_import(conn, index, files, progress, tell)
+        record_load(conn, source or Path(folder).resolve().name, index.total_rows, summary.method)
+    finally:
+        conn.close()
+    summary.why = "the local database did not exist yet, so Neo4j's import tool wrote it before the server started"
+    return summary
+
+
+def _never_created(local: LocalNeo4j) -> bool:
+    return local.pid() is None and not any(p.exists() for p in store_folders(local.home, FIRST_DATABASE))
+
+
+def _import(local: LocalNeo4j, index: FolderIndex, database: str, tell: Phase,
+            still_empty: Callable[[], bool]) -> ImportFiles:
+    """Writes the import tool's files and runs the tool (stopping the server if it runs, starting it after)."""
     tell("writing the files for Neo4j's import tool")
     with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=local.home) as work:
         files = write_import_files(index, Path(work))
         unchanged_since_check(index)  # the files imported are those validated
-        if not _is_empty(conn):  # written meanwhile by someone else: this load must not replace it
+        if not still_empty():  # written meanwhile by someone else: this load must not replace it
             raise NotBulkLoadable("the database was written to during the load")
-        import_offline(local, Path(work), files.arguments, conn.home_database, tell=tell)
-    conn.read("RETURN 1")  # the driver's connections from before the restart are dead: a retried read renews them
+        import_offline(local, Path(work), files.arguments, database, tell=tell)
+    return files
+
+
+def _after_import(conn: Connection, index: FolderIndex, files: ImportFiles, progress: Progress | None,
+                  tell: Phase) -> LoadSummary:
+    """The schema, the full-text index and the derived facts over what the import tool wrote."""
     if progress:
         progress(index.total_rows)
     tell("building the schema")

@@ -69,18 +69,20 @@ def recover_interrupted_import(home: Path) -> None:
 
 def import_offline(local: LocalNeo4j, folder: Path, arguments: list[str], database: str,
                    timeout: float | None = None, tell: Callable[[str], None] | None = None) -> ImportRun:
-    """Stops the server, imports the files of `folder` into `database` with the tool's `arguments`,
-    starts the server again. Raises ImportFailed, the database untouched, if the tool fails. `tell` hears
-    each of the three steps as it begins."""
+    """Stops the server (if it runs), imports the files of `folder` into `database` with the tool's
+    `arguments`, starts the server (again). Raises ImportFailed, the database untouched, if the tool fails.
+    `tell` hears each step as it begins."""
     say = tell or (lambda _: None)
     command = _command(local, arguments, database)  # built (Maven, Java checked) before anything stops
-    say("stopping the server for Neo4j's import tool")
-    local.stop()
+    running = local.pid() is not None  # not running: a first load before the server's first start
+    if running:
+        say("stopping the server for Neo4j's import tool")
+        local.stop()
     try:
         say("Neo4j's import tool is writing the database (the server is stopped)")
         return _import_with_backup(local, folder, command, database, timeout or IMPORT_TIMEOUT_S)
     finally:
-        say("starting the server again")
+        say("starting the server again" if running else "starting the server")
         local.start()
 
 

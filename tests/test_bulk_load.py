@@ -28,7 +28,7 @@ from graph import load_bulk, neo4j_import
 from graph.cli import cli
 from graph.config import Settings
 from graph.db import Connection, connect
-from graph.loader import BULK, TRANSACTIONAL, load_folder
+from graph.loader import BULK, TRANSACTIONAL, load_before_first_start, load_folder
 from graph.local_neo4j import USERNAME, LocalNeo4j
 from graph.model import PARTNERSHIP_KINDS, SERVICES, STATUSES
 from graph.neo4j_import import BACKUP, ImportFailed, store_folders
@@ -264,15 +264,20 @@ def test_a_database_holding_anything_or_not_ours_is_written_transactionally(
     assert bulk_server.pid() == pid
 
 
-def test_the_cli_says_which_path_it_used(bulk: Connection, bulk_server: LocalNeo4j, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def _cli_uses(local: LocalNeo4j, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Points the CLI at the managed local server `local` (its home and port), as a user's settings would."""
     for key in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("SUPPLYGRAPH_HOME", str(bulk_server.home))
-    monkeypatch.setenv("SUPPLYGRAPH_BOLT_PORT", str(bulk_server.port))
-    monkeypatch.setenv("SUPPLYGRAPH_HEAP", bulk_server.settings.heap)
-    monkeypatch.setenv("SUPPLYGRAPH_PAGE_CACHE", bulk_server.settings.page_cache)
+    monkeypatch.setenv("SUPPLYGRAPH_HOME", str(local.home))
+    monkeypatch.setenv("SUPPLYGRAPH_BOLT_PORT", str(local.port))
+    monkeypatch.setenv("SUPPLYGRAPH_HEAP", local.settings.heap)
+    monkeypatch.setenv("SUPPLYGRAPH_PAGE_CACHE", local.settings.page_cache)
     monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+
+
+def test_the_cli_says_which_path_it_used(bulk: Connection, bulk_server: LocalNeo4j, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    _cli_uses(bulk_server, tmp_path, monkeypatch)
     folder = write_folder(tmp_path / "d")
     forced = CliRunner().invoke(cli, ["load", str(folder), "--transactional"])
     assert forced.exit_code == 0, forced.output
@@ -285,3 +290,59 @@ def test_the_cli_says_which_path_it_used(bulk: Connection, bulk_server: LocalNeo
     again = CliRunner().invoke(cli, ["load", str(folder)])
     assert "transactional load: the database already holds data" in again.output and "graph unchanged" in again.output
     shutil.rmtree(tmp_path / "d")
+
+
+def test_a_first_load_into_a_new_home_imports_before_the_first_start(conn: Connection, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    local = LocalNeo4j(local_settings(tmp_path / "new-home"))  # never started: no database yet
+    _cli_uses(local, tmp_path, monkeypatch)
+    # Nothing to stop: the import runs first, the server's one start after it.
+    monkeypatch.setattr(LocalNeo4j, "stop", lambda self, timeout=0: pytest.fail("the load stopped a server"))
+    try:
+        first = CliRunner().invoke(cli, ["load", str(shipped("seed_data"))])
+        assert first.exit_code == 0, first.output
+        assert "bulk load: the local database did not exist yet, so Neo4j's import tool wrote it before the " \
+               "server started" in first.output
+        assert local.status().running
+        loaded = connect(Settings(uri=local.uri, username=USERNAME, password=local.password(), database=None))
+        try:
+            load_folder(conn, shipped("seed_data"))
+            assert fingerprint(loaded) == fingerprint(conn)
+            names = {r["name"] for r in loaded.read("SHOW CONSTRAINTS YIELD name").records}
+            assert {"organization_id", "supplies_id", "holds_position_id"} <= names
+        finally:
+            loaded.close()
+        again = CliRunner().invoke(cli, ["load", str(shipped("seed_data"))])
+        assert "transactional load: the database already holds data" in again.output and "graph unchanged" in again.output
+    finally:
+        monkeypatch.undo()
+        local.stop()
+
+
+def test_a_failing_import_before_the_first_start_leaves_a_new_empty_database(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    local = LocalNeo4j(local_settings(tmp_path / "new-home"))
+    real = load_bulk.write_import_files
+
+    def with_a_missing_file(index, folder):
+        files = real(index, folder)
+        files.arguments.append("--nodes=Organization=gone-header.csv,gone.csv")
+        return files
+
+    monkeypatch.setattr("graph.loader.write_import_files", with_a_missing_file)
+    opened: list[Connection] = []
+
+    def connected() -> Connection:  # the server was started after the failure; the load opens nothing
+        opened.append(connect(Settings(uri=local.uri, username=USERNAME, password=local.password(), database=None)))
+        return opened[-1]
+
+    try:
+        with pytest.raises(ImportFailed, match=r"import tool failed \(exit code \d+\); the database is empty as before"):
+            load_before_first_start(local, write_folder(tmp_path / "d"), connected)
+        assert not opened
+        monkeypatch.undo()
+        _assert_empty_and_usable(connected(), local, tmp_path)
+    finally:
+        for c in opened:
+            c.close()
+        local.stop()
