@@ -44,15 +44,17 @@ def bench_settings(home: Path, heap: str, page_cache: str, env: dict[str, str] |
 
 @contextlib.contextmanager
 def temp_server(heap: str, page_cache: str, prefix: str = "bench-neo4j-",
-                csv_file_import: bool = False) -> Iterator[LocalNeo4j]:
+                csv_file_import: bool = False, start: bool = True) -> Iterator[LocalNeo4j]:
     """A started server in a fresh temporary home; stopped and removed afterwards, whatever happens.
 
     csv_file_import lets LOAD CSV read file:/// URLs of the import folder (off on every other server).
+    start=False: the home is new and the server not started (what a first `supplygraph load` finds).
     """
     home = Path(tempfile.mkdtemp(prefix=prefix))
     local = LocalNeo4j(dataclasses.replace(bench_settings(home, heap, page_cache), csv_file_import=csv_file_import))
     try:
-        local.start()
+        if start:
+            local.start()
         yield local
     finally:
         try:

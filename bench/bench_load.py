@@ -12,6 +12,8 @@ ours      graph.loader.load_folder(conn, folder): validation pass, schema, batch
 bulk      graph.loader.load_folder(conn, folder, local=server): the bulk first load (validation, the import
           tool's files, server stopped, Neo4j's import tool, server started, schema, full-text index).
           Its peak RSS is the client's own; the import tool's JVM is measured apart (RUSAGE_CHILDREN).
+bulk_new  graph.loader.load_before_first_start: the same into a new home whose server never started (the
+          parent does not start it): the import tool, then the server's first start, then the schema.
 per_row   the same rows (same properties, role labels, SOURCED_FROM edges) with one
           session.execute_write per row. Above --per-row-full-upto total rows it is time-boxed:
           each file gets a share of --per-row-budget seconds proportional to its rows, its rate is
@@ -68,7 +70,7 @@ from graph.model import (  # noqa: E402
 
 HEAP, PAGE_CACHE = "2g", "1g"
 LABELS = {SOURCES.name: "Source", ORGANIZATIONS.name: "Organization", PEOPLE.name: "Person"}
-METHODS = ("ours", "bulk", "per_row", "load_csv")
+METHODS = ("ours", "bulk", "bulk_new", "per_row", "load_csv")
 WARM_UP_SIZE = 2000  # relationships in the folder that warms a server before a --warm-upto run
 PW_ENV = "BENCH_NEO4J_PASSWORD"
 
@@ -143,28 +145,47 @@ def child_ours(args) -> dict:
             "loader": loader_version()}
 
 
-def child_bulk(args) -> dict:
+def _parents_server(args):
+    """The parent's server: same home, port and memory, so the start after the import is that server."""
     import dataclasses
 
     from graph.config import load_local_settings
-    from graph.loader import BULK, load_folder
     from graph.local_neo4j import LocalNeo4j
-    from graph.validate import check_folder
-    folder = Path(args.folder)
-    # The parent's server: same home, port and memory, so the restart after the import is the same server.
-    local = LocalNeo4j(dataclasses.replace(load_local_settings({}), home=Path(args.home), bolt_port=args.port,
-                                           heap=HEAP, page_cache=PAGE_CACHE))
-    marks: list[tuple[str, float]] = []
+    return LocalNeo4j(dataclasses.replace(load_local_settings({}), home=Path(args.home), bolt_port=args.port,
+                                          heap=HEAP, page_cache=PAGE_CACHE))
+
+
+def child_bulk(args) -> dict:
+    """The bulk first load into the empty database of a running server (stopped and started again)."""
+    from graph.loader import load_folder
+    local = _parents_server(args)
     conn = connect(args.uri)
+    try:
+        return _timed_bulk(args, lambda index, phase: load_folder(conn, Path(args.folder), index=index, local=local,
+                                                                  phase=phase))
+    finally:
+        conn.close()
+
+
+def child_bulk_new(args) -> dict:
+    """The bulk first load into a new home (no server ran yet): the import, then the server's first start."""
+    from graph.loader import load_before_first_start
+    local = _parents_server(args)
+    return _timed_bulk(args, lambda index, phase: load_before_first_start(local, Path(args.folder),
+                                                                          lambda: connect(args.uri), index, None, phase))
+
+
+def _timed_bulk(args, load) -> dict:
+    from graph.loader import BULK
+    from graph.validate import check_folder
+    marks: list[tuple[str, float]] = []
     t0 = time.perf_counter()
-    index = check_folder(folder)
+    index = check_folder(Path(args.folder))
     marks.append(("validate", time.perf_counter()))
-    summary = load_folder(conn, folder, index=index, local=local,
-                          phase=lambda words: marks.append((words, time.perf_counter())))
+    summary = load(index, lambda words: marks.append((words, time.perf_counter())))
     t1 = time.perf_counter()
-    conn.close()
-    if summary.method != BULK:
-        raise RuntimeError(f"the bulk child loaded transactionally: {summary.why}")
+    if summary is None or summary.method != BULK:
+        raise RuntimeError(f"the bulk child did not load in bulk: {summary and summary.why}")
     # Each phase lasts from its words to the next ones (the validation pass from the start).
     phases = {"validate": marks[0][1] - t0}
     for (name, t), after in zip(marks[1:], [t for _, t in marks[2:]] + [t1]):
@@ -355,7 +376,8 @@ def child_load_csv(args) -> dict:
     return {"seconds": seconds, "phases": phases}
 
 
-CHILDREN = {"baseline": child_baseline, "ours": child_ours, "bulk": child_bulk, "per_row": child_per_row,
+CHILDREN = {"baseline": child_baseline, "ours": child_ours, "bulk": child_bulk, "bulk_new": child_bulk_new,
+            "per_row": child_per_row,
             "load_csv": child_load_csv}
 
 
@@ -476,10 +498,11 @@ def report(results: dict, args) -> str:
         if per_row and m["per_row"].get("extrapolated"):
             per_row_text += f" (extrapolated from {m['per_row']['rows_done']:,} rows)"
         base = r.get("baseline_maxrss_kb")
-        bulk = rate.get("bulk")
+        bulk, bulk_new = rate.get("bulk"), rate.get("bulk_new")
         rows.append([
             f"{int(size):,}", f"{total:,}",
             fmt_rate(bulk) + (f" ({m['bulk']['seconds']:.0f} s)" if bulk else ""),
+            fmt_rate(bulk_new) + (f" ({m['bulk_new']['seconds']:.0f} s)" if bulk_new else ""),
             f"{bulk / ours:.1f}x" if bulk and ours else "-",
             f"{bulk / lcsv:.1f}x" if bulk and lcsv else "-",
             (f"{m['bulk']['self_maxrss_kb'] / 1024:.0f} / {m['bulk']['import_tool_maxrss_kb'] / 1024:.0f}"
@@ -492,7 +515,8 @@ def report(results: dict, args) -> str:
             f"{m['ours']['maxrss_kb'] / 1024:.0f}" if "ours" in m else "-",
             f"{base / 1024:.0f}" if base else "-",
         ])
-    main_table = c.table(["size (relationships)", "rows (5 files)", "bulk rows/s", "bulk/ours", "bulk/(b)",
+    main_table = c.table(["size (relationships)", "rows (5 files)", "bulk rows/s", "bulk, new home rows/s",
+                          "bulk/ours", "bulk/(b)",
                           "bulk peak RSS: client / import tool (MiB)", "ours rows/s", "(a) one query per row, rows/s",
                           "(b) LOAD CSV rows/s", "ours/(b)", "ours/(a)", "ours peak RSS (MiB)",
                           "baseline RSS (MiB)"], rows)
@@ -529,7 +553,7 @@ is not run there.
 """
     phase_rows = []
     for size, r in results["sizes"].items():
-        for method in ("bulk", "ours", "load_csv"):
+        for method in ("bulk", "bulk_new", "ours", "load_csv"):
             v = r["methods"].get(method)
             if not v:
                 continue
@@ -571,6 +595,11 @@ only (`ru_maxrss` of the child from `os.wait4`). rows/s = rows of all five files
   `neo4j-admin database import full` in a JVM of its own (graph.neo4j_import), the server started again,
   then the whole schema and the full-text index. Peak RSS: the Python client's own, and the import tool's
   JVM's (`RUSAGE_CHILDREN` of the child); the server's is in the last table. Graph checked against ours.
+- **bulk, new home**: `graph.loader.load_before_first_start(server, folder, ...)`, what `supplygraph load`
+  does on a new home: the server has never started (the benchmark's parent does not start it), so the
+  import tool writes the database first and the server's first start (which also sets the password)
+  follows, then the schema. Its time includes that first start, which the other methods' servers had
+  before their clocks started: a user starting from nothing pays it on every path.
 - **ours**: `graph.loader.load_folder(conn, folder)` (batch size {args.batch_size}): includes the
   validation pass, the schema and all writes (the transactional path: today's loader).
 - **(a) one query per row**: the same rows, properties, role labels and SOURCED_FROM edges, one
@@ -634,7 +663,7 @@ def parent(args) -> None:
             reference: dict[str, Any] = {}
             for method in ["baseline", *sorted(args.methods, key=METHODS.index)]:
                 with c.temp_server(HEAP, PAGE_CACHE, prefix=f"bench-load-{method}-",
-                                   csv_file_import=method == "load_csv") as local:
+                                   csv_file_import=method == "load_csv", start=method != "bulk_new") as local:
                     subdir = ""
                     if method == "load_csv":
                         subdir = f"data-{size}"
