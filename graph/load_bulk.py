@@ -33,6 +33,7 @@ from graph.validity import stored_validity
 
 ENTITY_GROUP, SOURCE_GROUP = "Entity", "Source"  # the import's id spaces: organizations, people (...) share one
 ARRAY_DELIMITER = ";"
+LINE_END = "\r\n"
 SOURCED_FROM = "SOURCED_FROM"
 _ROW_FIELDS = {"props", "labels", "type", "from_id", "to_id"}
 _EDGE_COLUMNS = (f":START_ID({ENTITY_GROUP})", f":END_ID({ENTITY_GROUP})", ":TYPE")
@@ -61,7 +62,9 @@ class _Table:
 
     def __post_init__(self) -> None:
         self.file = open(self.path, "w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.file, lineterminator="\n")
+        # CRLF lines: csv quotes a field holding any character of the line terminator, and the import tool
+        # reads a lone CR as a line break, so a text with one must be quoted (with "\n" it was not).
+        self.writer = csv.writer(self.file, lineterminator=LINE_END)
 
     def write(self, file: str, fixed: list[str], props: dict[str, Any], dates: dict[str, str]) -> bool:
         """Writes one row (props, and `dates` typed as dates), unless a value's import type differs from
@@ -105,7 +108,7 @@ class _Table:
             self.file.close()
         header = self.path.with_name(self.path.stem + "-header.csv")
         with open(header, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, lineterminator="\n").writerow(
+            csv.writer(f, lineterminator=LINE_END).writerow(
                 [*self.fixed, *(f"{key}:{kind}" for key, (_, kind) in self.slots.items())])
         return header
 

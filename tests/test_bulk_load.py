@@ -166,6 +166,14 @@ def test_drawn_folders_load_to_the_same_graph_either_way(conn: Connection, bulk:
         both_ways(conn, bulk, bulk_server, folder)
 
 
+def test_a_lone_carriage_return_in_a_text_loads_to_the_same_graph_either_way(
+        conn: Connection, bulk: Connection, bulk_server: LocalNeo4j, tmp_path: Path) -> None:
+    # Found by the drawn folders: with "\n" line ends csv left a text holding a lone CR unquoted, and the
+    # import tool read the CR as the end of the line.
+    row = 'r-cr,scale-ai,INVESTED_IN,meta,,,announced,,,,,,"lone\rcr",,reuters-1,high'
+    both_ways(conn, bulk, bulk_server, write_folder(tmp_path / "d", relationships_csv=with_row("relationships.csv", row)))
+
+
 def test_bad_input_fails_before_the_server_is_touched(bulk: Connection, bulk_server: LocalNeo4j, tmp_path: Path) -> None:
     pid = bulk_server.pid()
     for n, files in enumerate([
