@@ -40,10 +40,14 @@ def _went_away(conn: Connection) -> DatabaseUnavailable:
 
 
 def write(conn: Connection, text: str, params: dict[str, Any]) -> neo4j.EagerResult:
-    """Runs one write query in a managed write transaction."""
+    """Runs one write query in a managed write transaction.
+
+    Without the driver's bookmarks: a write goes to the leader, which has every committed transaction, and
+    a bookmark kept from before a bulk import names a transaction the imported database never had (the
+    driver then waits for it until BookmarkTimeout)."""
     with server_errors(conn, "a write"):
         return conn.driver.execute_query(Query(text), params, database_=conn.database,
-                                         routing_=RoutingControl.WRITE)
+                                         routing_=RoutingControl.WRITE, bookmark_manager_=None)
 
 
 def stream_ids(conn: Connection, text: str, chunk: int = 10_000) -> Iterator[list[Any]]:
