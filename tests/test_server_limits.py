@@ -30,6 +30,7 @@ from graph.loader import load_folder
 from graph.local_neo4j import MIB, USERNAME, LocalNeo4j, size_in_bytes
 
 from conftest import ROOT, connected, local_settings, running
+from test_app import type_cypher
 from oracles import fingerprint
 
 EVIL_PLUGIN = """
@@ -228,7 +229,7 @@ def test_killed_mid_session_the_cli_and_app_say_so_and_the_app_restarts_it(
     assert not at.exception, [e.value for e in at.exception]
     assert "started again" in " ".join(i.value for i in at.info)
     assert limited.pid() is not None
-    at.text_area(key="cypher").set_value("MATCH (o:Organization) RETURN count(o) AS n").run()
+    type_cypher(at, "MATCH (o:Organization) RETURN count(o) AS n")
     at.button(key="run_cypher").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.dataframe[0].value["n"].tolist() == [run(limited, "MATCH (o:Organization) RETURN count(o) AS n")[0]["n"]]
