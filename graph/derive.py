@@ -234,12 +234,9 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         facts = session.execute_read(lambda tx: read_facts(tx))
         read_done = time.perf_counter()
         tell("deriving families, ownership and exposures")
-        engine = Engine(facts)
-        buckets = incremental.bucket_digests(incremental.node_digests(facts))
         stored = current if current and current["version"] == ENGINE_VERSION else None
         footprints = _footprints(session, generation) if stored else {}
-        todo, gone = incremental.to_derive(facts.org_names, footprints, stored["buckets"] if stored else None, buckets)
-        wanted = _derive_for(engine, todo)
+        todo, gone, wanted, buckets = compute(facts, footprints, stored["buckets"] if stored else None)
         computed = time.perf_counter()
         tell("writing derived facts")
         new_gen = generation + 1
@@ -275,6 +272,15 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
     ended = time.perf_counter()
     return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done,
                          len(todo), len(facts.org_names))
+
+
+def compute(facts: Any, footprints: dict[str, int], before: list[int] | None
+            ) -> tuple[list[str], list[str], dict[str, list[dict[str, Any]]], list[int]]:
+    """The in-memory part of a derivation after one whose footprints and bucket digests are given (none:
+    everything): (organizations computed, organizations gone, their derived nodes, the new bucket digests)."""
+    buckets = incremental.bucket_digests(incremental.node_digests(facts))
+    todo, gone = incremental.to_derive(facts.org_names, footprints, before, buckets)
+    return todo, gone, _derive_for(Engine(facts), todo), buckets
 
 
 def _derive_for(engine: Engine, orgs: list[str]) -> dict[str, list[dict[str, Any]]]:

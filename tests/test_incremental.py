@@ -21,8 +21,7 @@ from hypothesis import strategies as st
 from graph import incremental
 from graph.cli import SEED_DIR
 from graph.db import Connection
-from graph.derive import DERIVED_LABELS, ORG_PROPERTY, _derive_for, _key, derive
-from graph.exposure import Engine
+from graph.derive import DERIVED_LABELS, ORG_PROPERTY, _key, compute, derive
 from graph.facts import Facts, read_facts
 from graph.generate import generate
 from graph.loader import load_folder
@@ -42,10 +41,7 @@ def nodes_by_org(wanted: dict[str, list[dict]]) -> dict[str, set[str]]:
 def derive_in_memory(facts: Facts, footprints: dict[str, int] | None = None,
                      before: list[int] | None = None) -> tuple[list[str], list[str], dict[str, set[str]], dict[str, int], list[int]]:
     """(computed, gone, nodes by organization, footprints, bucket digests) of a derivation after `before`."""
-    engine = Engine(facts)
-    buckets = incremental.bucket_digests(incremental.node_digests(facts))
-    todo, gone = incremental.to_derive(facts.org_names, footprints or {}, before, buckets)
-    wanted = _derive_for(engine, todo)
+    todo, gone, wanted, buckets = compute(facts, footprints or {}, before)
     prints = {row["org_id"]: incremental.from_bytes(row["footprint"]) for row in wanted["DerivedInputs"]}
     return todo, gone, nodes_by_org(wanted), prints, buckets
 
