@@ -72,7 +72,7 @@ class _Table:
         rows before end early, which the import tool reads as no value. This runs for every row of the
         folder: one type lookup and one column lookup per value, no copies."""
         slots = self.slots
-        cells = fixed + [""] * len(slots)
+        cells: list[str | None] = [*fixed, *[None] * len(slots)]
         added: list[str] = []
         for values, dated in ((props, False), (dates, True)):
             for key, value in values.items():
@@ -88,7 +88,7 @@ class _Table:
                 slot = slots.get(key)
                 if slot is None:
                     slot = slots[key] = (len(cells), kind)
-                    cells.append("")
+                    cells.append(None)
                     added.append(key)
                 elif slot[1] != kind:  # another file of this group, or a new one, takes the row
                     for key in added:
@@ -97,9 +97,12 @@ class _Table:
                 cells[slot[0]] = text
                 if not self.multiline and kind != DATE and ("\n" in text or "\r" in text):
                     self.multiline = True
-        while cells[-1] == "":  # a row ends at its last value: the import tool reads a short row's missing
+        while cells[-1] is None:  # a row ends at its last value: the import tool reads a short row's missing
             cells.pop()  # cells as no value, but misreads the line after a row ending in empty ones (5.26)
-        self.writer.writerow(cells)
+        if "" in cells:  # an empty text (a relationship's `detail` can be one): see _quoted_line
+            self.file.write(_quoted_line(cells))  # type: ignore[union-attr]
+        else:
+            self.writer.writerow(cells)  # None is written as an empty cell
         return True
 
     def close(self) -> Path:
@@ -198,6 +201,13 @@ def write_import_files(index: FolderIndex, folder: Path) -> ImportFiles:
         # A person and an organization with one id: the transactional load tells them apart by label.
         raise NotBulkLoadable("an id is used in more than one of the node files")
     return ImportFiles(folder, tables.arguments(), created)
+
+
+def _quoted_line(cells: list[str | None]) -> str:
+    """A line with every value quoted and each missing cell (None) empty: the import tool reads an empty
+    cell as no value and a quoted empty one ("") as an empty text, which the transactional load stores
+    (csv's writer writes both as nothing, and with QUOTE_NONNUMERIC both as "")."""
+    return ",".join("" if cell is None else '"' + cell.replace('"', '""') + '"' for cell in cells) + LINE_END
 
 
 def _array_text(file: str, key: str, value: list) -> str:
