@@ -410,9 +410,6 @@ def child_load_csv(args) -> dict:
     return {"seconds": seconds, "phases": phases}
 
 
-CHILDREN = {"baseline": child_baseline, "ours": child_ours, "bulk": child_bulk, "bulk_new": child_bulk_new,
-            "per_row": child_per_row,
-            "load_csv": child_load_csv}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -502,12 +499,35 @@ NOT_BASE_LABELS = (*DERIVED_NODE_LABELS, LOAD_LABEL)
 NOT_COMPARED = {"load_csv": ("detail", "row_hash"), "per_row": ("detail", "row_hash", "valid_from", "valid_to")}
 
 
-def graph_fingerprint(local, skip: tuple[str, ...] = ()) -> str:
+def graph_fingerprints(local, skips: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """graph_fingerprint for each of `skips`, made in a child process: the lines of a large graph would
+    raise this process's peak RSS, which every child started after it inherits (Linux carries the
+    high-water mark across exec), and the peak RSS column would measure the fingerprint."""
+    out_file = Path(tempfile.mkstemp(prefix="bench-fingerprint-", suffix=".json")[1])
+    try:
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "fingerprint", "--uri", local.uri,
+                        "--counts", json.dumps(skips), "--child-out", str(out_file)],
+                       env=c.env_with(**{PW_ENV: local.password()}), check=True)
+        made = json.loads(out_file.read_text())["fingerprints"]
+    finally:
+        out_file.unlink(missing_ok=True)
+    return {tuple(skip): fp for skip, fp in zip(skips, made)}
+
+
+def child_fingerprint(args) -> dict:
+    conn = connect(args.uri)
+    try:
+        return {"fingerprints": [graph_fingerprint(conn.driver, tuple(skip)) for skip in json.loads(args.counts)]}
+    finally:
+        conn.close()
+
+
+def graph_fingerprint(driver, skip: tuple[str, ...] = ()) -> str:
     """Every base node and relationship with its properties, those in `skip` left out."""
     def clean(props: dict) -> str:
         return repr(sorted((k, str(v)) for k, v in props.items() if k not in skip))
 
-    with local.driver() as driver, driver.session() as session:
+    with driver.session() as session:
         keys, lines = {}, []
         for r in session.run("MATCH (n) WHERE NOT any(l IN labels(n) WHERE l IN $derived) "
                              "RETURN elementId(n) AS e, labels(n) AS l, properties(n) AS p",
@@ -533,6 +553,11 @@ def check_words(skip: tuple[str, ...], same: bool) -> str:
         return "GRAPH DIFFERS from ours"
     aside = ", ".join(skip[:-1]) + (" and " if len(skip) > 1 else "") + skip[-1] if skip else ""
     return "same graph as ours" + (f" ({aside} aside)" if skip else ", every property")
+
+
+CHILDREN = {"baseline": child_baseline, "ours": child_ours, "bulk": child_bulk, "bulk_new": child_bulk_new,
+            "per_row": child_per_row,
+            "load_csv": child_load_csv, "fingerprint": child_fingerprint}
 
 
 def fmt_rate(x: float | None) -> str:
@@ -740,11 +765,11 @@ def parent(args) -> None:
                         check = count_words(counted, reference["counts"])
                     if total <= args.fingerprint_upto and not (method == "per_row" and r.get("extrapolated")):
                         if method == "ours":
-                            reference["fingerprint"] = {skip: graph_fingerprint(local, skip)
-                                                        for skip in {(), *NOT_COMPARED.values()}}
+                            reference["fingerprint"] = graph_fingerprints(local, sorted({(), *NOT_COMPARED.values()}))
                         elif "fingerprint" in reference:
                             skip = NOT_COMPARED.get(method, ())
-                            check = check_words(skip, graph_fingerprint(local, skip) == reference["fingerprint"][skip])
+                            same = graph_fingerprints(local, [skip])[skip] == reference["fingerprint"][skip]
+                            check = check_words(skip, same)
                     r["check"] = check
                 entry["methods"][method] = r
                 rate = total / r["seconds"]
