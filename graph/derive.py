@@ -294,6 +294,7 @@ def _derive_for(engine: Engine, orgs: list[str]) -> dict[str, list[dict[str, Any
         wanted["Exposure"] += exposure_nodes(engine, [org])
         footprint = incremental.to_bytes(closures.footprint(engine.touched))
         wanted["DerivedInputs"].append({"org_id": org, "footprint": footprint})
+        engine.forget_pairs()  # what others are to this organization: never asked again, and per pair
     return wanted
 
 

@@ -141,6 +141,12 @@ class Engine:
         # The nodes read for the organization being derived (graph.incremental: what its facts depend on).
         self.touched: set[str] = set()
 
+    def forget_pairs(self) -> None:
+        """Drops the caches kept per pair of organizations (A, x): a derivation asks them for one A at a
+        time, and on a large graph they would hold most pairs (memory)."""
+        for cached in (Engine.standing, Engine._standing, Engine.family_blocks):
+            cached.cache_clear()
+
     def touch(self, *nodes: str | None) -> None:
         self.touched.update(n for n in nodes if n is not None)
 
