@@ -44,6 +44,7 @@ LABEL_MARKS = (":", "|", "&", "!")  # what stands before a label in a label expr
 STATE = "exposure"
 ENGINE_VERSION = 2
 BATCH = 2000
+CHUNK_ORGS = 500  # organizations computed, then written, together
 ALIVE = 2**63 - 1  # `died` of a node no derivation has retired
 DERIVE_TIMEOUT_S = 3600.0
 Phase = Callable[[str], None]
@@ -236,27 +237,24 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         tell("deriving families, ownership and exposures")
         stored = current if current and current["version"] == ENGINE_VERSION else None
         footprints = _footprints(session, generation) if stored else {}
-        todo, gone, wanted, buckets = compute(facts, footprints, stored["buckets"] if stored else None)
-        computed = time.perf_counter()
-        tell("writing derived facts")
+        todo, gone, buckets = plan(facts, footprints, stored["buckets"] if stored else None)
+        if len(todo) == len(facts.org_names):  # a full derivation: also retire what no organization has now
+            gone = sorted(set(gone) | (_derived_orgs(session, generation) - facts.org_names.keys()))
         new_gen = generation + 1
-        created, died = {}, {}
-        scope = None if len(todo) == len(facts.org_names) else sorted(todo + gone)  # None: every organization
+        created, died = dict.fromkeys(DERIVED_LABELS, 0), dict.fromkeys(DERIVED_LABELS, 0)
         for label in DERIVED_LABELS:
             _clear_leftovers(session, label, generation)
-            keyed = {_key(label, props): props for props in wanted[label]}
-            live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g < n.died "
-                                                  + (f"AND n.{ORG_PROPERTY[label]} IN $orgs " if scope is not None else "")
-                                                  + "RETURN n.key AS k", g=generation, orgs=scope)}
-            fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
-            gone = [k for k in live if k not in keyed]
-            for chunk in _chunks(fresh, BATCH):
-                session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen, alive=ALIVE).consume())
-            for chunk in _chunks(gone, BATCH * 5):
-                session.execute_write(lambda tx, keys=chunk: tx.run(
-                    f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.born <= $gen < n.died SET n.died = $gen",
-                    keys=keys, gen=new_gen).consume())
-            created[label], died[label] = len(fresh), len(gone)
+        engine, compute_seconds = Engine(facts), 0.0
+        closures = incremental.Closures(facts, engine.families, engine.ownership)
+        tell("writing derived facts")
+        # Computed and written a chunk of organizations at a time, so memory holds one chunk's nodes.
+        for chunk in _chunks(todo, CHUNK_ORGS):
+            started = time.perf_counter()
+            wanted = _derive_for(engine, chunk, closures)
+            compute_seconds += time.perf_counter() - started
+            _write_chunk(session, wanted, chunk, generation, new_gen, created, died)
+        for chunk in _chunks(gone, CHUNK_ORGS):
+            _write_chunk(session, {label: [] for label in DERIVED_LABELS}, chunk, generation, new_gen, created, died)
         if current and not any(created.values()) and not any(died.values()):
             new_gen = generation  # nothing to switch to: the derived facts were current
         session.execute_write(lambda tx: tx.run(
@@ -270,22 +268,30 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
             _run(session, f"MATCH (n:{label}) WHERE n.died <= $gen "
                           "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", gen=new_gen).consume()
     ended = time.perf_counter()
-    return DeriveSummary(new_gen, created, died, ended - began, read_done - began, computed - read_done,
+    return DeriveSummary(new_gen, created, died, ended - began, read_done - began, compute_seconds,
                          len(todo), len(facts.org_names))
+
+
+def plan(facts: Any, footprints: dict[str, int], before: list[int] | None
+         ) -> tuple[list[str], list[str], list[int]]:
+    """What a derivation after one with these footprints and bucket digests (none: everything) computes:
+    (organizations computed, organizations gone, the new bucket digests)."""
+    buckets = incremental.bucket_digests(incremental.node_digests(facts))
+    todo, gone = incremental.to_derive(facts.org_names, footprints, before, buckets)
+    return todo, gone, buckets
 
 
 def compute(facts: Any, footprints: dict[str, int], before: list[int] | None
             ) -> tuple[list[str], list[str], dict[str, list[dict[str, Any]]], list[int]]:
-    """The in-memory part of a derivation after one whose footprints and bucket digests are given (none:
-    everything): (organizations computed, organizations gone, their derived nodes, the new bucket digests)."""
-    buckets = incremental.bucket_digests(incremental.node_digests(facts))
-    todo, gone = incremental.to_derive(facts.org_names, footprints, before, buckets)
-    return todo, gone, _derive_for(Engine(facts), todo), buckets
+    """The in-memory part of a derivation, all at once: (organizations computed, organizations gone, their
+    derived nodes, the new bucket digests)."""
+    todo, gone, buckets = plan(facts, footprints, before)
+    engine = Engine(facts)
+    return todo, gone, _derive_for(engine, todo, incremental.Closures(facts, engine.families, engine.ownership)), buckets
 
 
-def _derive_for(engine: Engine, orgs: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _derive_for(engine: Engine, orgs: list[str], closures: incremental.Closures) -> dict[str, list[dict[str, Any]]]:
     """The derived nodes of the organizations, each with the footprint of what they were computed from."""
-    closures = incremental.Closures(engine.facts, engine.families, engine.ownership)
     wanted: dict[str, list[dict[str, Any]]] = {label: [] for label in DERIVED_LABELS}
     for org in orgs:
         engine.touched = {org}
@@ -296,6 +302,33 @@ def _derive_for(engine: Engine, orgs: list[str]) -> dict[str, list[dict[str, Any
         wanted["DerivedInputs"].append({"org_id": org, "footprint": footprint})
         engine.forget_pairs()  # what others are to this organization: never asked again, and per pair
     return wanted
+
+
+def _write_chunk(session: Any, wanted: dict[str, list[dict[str, Any]]], orgs: list[str], generation: int,
+                 new_gen: int, created: dict[str, int], died: dict[str, int]) -> None:
+    """Creates the organizations' derived nodes the visible generation lacks (born = new_gen) and retires
+    the visible ones no longer derived (died = new_gen); both stay unseen until DerivedState moves on."""
+    for label in DERIVED_LABELS:
+        keyed = {_key(label, props): props for props in wanted[label]}
+        live = {r["k"] for r in _run(session, f"MATCH (n:{label}) WHERE n.{ORG_PROPERTY[label]} IN $orgs "
+                                              "AND n.born <= $g < n.died RETURN n.key AS k", g=generation, orgs=orgs)}
+        fresh = [{"key": k, "props": p} for k, p in keyed.items() if k not in live]
+        gone = [k for k in live if k not in keyed]
+        for chunk in _chunks(fresh, BATCH):
+            session.execute_write(lambda tx, rows=chunk: tx.run(_create_query(label), rows=rows, gen=new_gen, alive=ALIVE).consume())
+        for chunk in _chunks(gone, BATCH * 5):
+            session.execute_write(lambda tx, keys=chunk: tx.run(
+                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) WHERE n.born <= $gen < n.died SET n.died = $gen",
+                keys=keys, gen=new_gen).consume())
+        created[label] += len(fresh)
+        died[label] += len(gone)
+
+
+def _derived_orgs(session: Any, generation: int) -> set[str]:
+    """The organizations the visible derived facts are about."""
+    return {r["org"] for label in DERIVED_LABELS
+            for r in _run(session, f"MATCH (n:{label}) WHERE n.born <= $g < n.died "
+                                   f"RETURN DISTINCT n.{ORG_PROPERTY[label]} AS org", g=generation)}
 
 
 def _footprints(session: Any, generation: int) -> dict[str, int]:

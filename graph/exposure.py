@@ -283,9 +283,13 @@ class Engine:
         """(family root F, days, stake holder Y or None, weight, facts): the families that control x."""
         out = [(root, (s, e), None, 1.0, ()) for s, e, root in self.families.root_pieces(x)]
         # A stake is a family's through its root, whose effective stake includes its members' stakes.
+        facts_of: dict[str, set[Fact]] = defaultdict(set)
+        for c in self.ownership.chains(x):
+            facts_of[c.owner].update(c.facts)
         for owner, line in self.ownership.effective(x).items():
-            facts = tuple(sorted({f for c in self.ownership.chains(x) if c.owner == owner for f in c.facts},
-                                 key=lambda f: (f.type, f.id)))
+            if all(fraction < CONTROL_STAKE for _, _, fraction in line.pieces):
+                continue  # most owners of a large graph: no control on any day
+            facts = tuple(sorted(facts_of[owner], key=lambda f: (f.type, f.id)))
             for s, e, fraction in line.pieces:
                 if fraction < CONTROL_STAKE:
                     continue
@@ -524,10 +528,10 @@ def chain_order(piece: Piece) -> tuple[Any, ...]:
     return (-piece.score, len(piece.chain.facts), piece.chain.refs(), tuple((f.type, f.id) for f in piece.chain.facts))
 
 
-def link_content(engine: Engine, a: str, rival: str, active: list[Piece], day: int) -> dict[str, list[Any]]:
-    """What a link says on a day, at each allowed number of intermediaries (0 to 3)."""
+def link_content(engine: Engine, a: str, rival: str, ordered: list[Piece], day: int) -> dict[str, list[Any]]:
+    """What a link says on a day, at each allowed number of intermediaries (0 to 3), from its pieces
+    active that day, best first (chain_order)."""
     facts = engine.facts
-    ordered = sorted(active, key=chain_order)
     content: dict[str, list[Any]] = defaultdict(list)
     clause = engine.rival_clause(a, rival, day)
     previous: list[Piece] | None = None
@@ -585,9 +589,9 @@ GENERIC_CAUSE = "a change of corporate family or competition on this day"
 
 
 def _causes(engine: Engine, pieces: list[Piece], level: int, day: int, starting: bool) -> str:
-    """The facts of the link's chains that start (or end) on the day, in words."""
+    """The facts of the link's chains (best first) that start (or end) on the day, in words."""
     found = []
-    for p in sorted(pieces, key=chain_order):
+    for p in pieces:
         if p.chain.level > level:
             continue
         for fact in p.chain.facts:
@@ -604,6 +608,7 @@ def link_segments(engine: Engine, a: str) -> list[dict[str, Any]]:
     records = []
     for rival, pieces in sorted(by_rival.items()):
         engine.touch(rival)
+        pieces.sort(key=chain_order)  # so every day's active pieces are best first
         first, last = min(p.start for p in pieces), max(p.end for p in pieces)
         points = {p.start for p in pieces} | {p.end for p in pieces} | engine.families.labs(rival).bounds()
         points = sorted(d for d in points if first <= d <= last)

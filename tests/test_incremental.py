@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from graph import incremental
 from graph.cli import SEED_DIR
 from graph.db import Connection
-from graph.derive import DERIVED_LABELS, ORG_PROPERTY, _key, compute, derive
+from graph import derive as derive_module
+from graph.derive import ALIVE, DERIVED_LABELS, ORG_PROPERTY, _key, compute, derive
 from graph.facts import Facts, read_facts
 from graph.generate import generate
 from graph.loader import load_folder
@@ -150,3 +151,36 @@ def test_a_seed_reload_that_changes_one_row_computes_only_what_it_touches(conn: 
     load_folder(conn, folder)
     assert derived_state(conn) == after
     assert derive(conn).recomputed == 0  # nothing changed since
+
+
+def test_a_derivation_in_chunks_of_a_few_organizations_writes_what_one_chunk_does(
+        conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A derivation computes and writes a chunk of organizations at a time (memory holds one chunk): with
+    chunks of a few organizations, a full derivation, an incremental one and the retiring of derived facts
+    about an organization the graph no longer has give what one chunk gives."""
+    folder = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, folder)
+    load_folder(conn, folder)
+    whole = derived_state(conn)
+    monkeypatch.setattr(derive_module, "CHUNK_ORGS", 7)
+
+    # A full derivation (an engine version it does not know), with facts about a vanished organization.
+    conn.driver.execute_query(
+        "MATCH (s:DerivedState) SET s.engine_version = -1 "
+        "CREATE (:Exposure {org_id: 'vanished', key: 'k1', born: s.generation, died: $alive}), "
+        "(:Ownership {owned_id: 'vanished', key: 'k2', born: s.generation, died: $alive})", alive=ALIVE)
+    summary = derive(conn)
+    assert summary.recomputed == summary.organizations == 124
+    assert summary.died == {**dict.fromkeys(DERIVED_LABELS, 0), "Exposure": 1, "Ownership": 1}
+    assert not any(summary.created.values())
+    assert derived_state(conn) == whole
+
+    # An incremental one, after a one-row change, in chunks, against a fresh load of the changed folder.
+    _set_status(folder, "microsoft-invests-openai-2025-03", "paused")
+    summary = load_folder(conn, folder).derived
+    assert summary is not None and 7 < summary.recomputed < summary.organizations, summary
+    chunked = derived_state(conn)
+    monkeypatch.setattr(derive_module, "CHUNK_ORGS", 10**6)
+    empty(conn)
+    load_folder(conn, folder)
+    assert derived_state(conn) == chunked != whole
