@@ -6,8 +6,12 @@ side with the live search it replaced (bench/live_indirect_links.cypher, the que
 For each size: a generated folder (the generator's shape as in earlier runs) is loaded into a fresh server;
 the load's derivation time, its share of the load, the derived nodes per base relationship; then, on random
 labs and dates, p50/p95 of one lab's links (derived and live) and of exposed_to, new_exposures over one
-month and the every-lab ranking; a reload after a one-row edit (incremental derivation); and the first
-indirect_links after a restart on the seed.
+month and the every-lab ranking; a reload after a one-row edit (incremental derivation); a full derivation
+again in a child process, for its peak memory; and the first indirect_links after a restart on the seed.
+
+Sizes whose full derivation would take hours here (`--project`) are measured on a sample instead: the
+folder is bulk-loaded, the engine derives randomly drawn organizations in this process (nothing written)
+for `--budget` CPU seconds, and the full derivation's CPU time and size are projected from the sample.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ import argparse
 import csv
 import datetime as dt
 import logging
+import os
+import pickle
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -30,7 +37,10 @@ from graph.config import Settings  # noqa: E402
 from graph.generate import generate  # noqa: E402
 from graph.loader import load_folder  # noqa: E402
 from graph.local_neo4j import USERNAME  # noqa: E402
-from graph.derive import derive  # noqa: E402
+from graph.derive import DERIVED_LABELS, derive_for, derive  # noqa: E402
+from graph.exposure import Engine  # noqa: E402
+from graph.facts import read_facts  # noqa: E402
+from graph import incremental  # noqa: E402
 from graph.queries import get_query, parse_query_file, run_query, warm_up  # noqa: E402
 
 LIVE = parse_query_file(ROOT / "bench" / "live_indirect_links.cypher")
@@ -78,10 +88,56 @@ def measure(size: int, runs: int, rng: random.Random) -> list[str]:
         reload = load_folder(conn, folder)
         again = reload.derived or derive(conn)
         conn.close()
-    return [f"{size:,}", f"{load_s:.1f}", f"{derive_s:.1f} ({derive_s / load_s:.1f}x)",
+        full_s, peak_mib = full_derivation_in_child(server)
+    return [f"{size:,}", f"{load_s:.1f}", f"{derive_s:.1f} ({derive_s / load_s:.1f}x)", f"{full_s:.1f} / {peak_mib:,}",
             f"{derived / size:.2f}", f"{p(derived_ms, .5)} / {p(derived_ms, .95)}", f"{p(live_ms, .5)} / {p(live_ms, .95)}",
             f"{p(exposed_ms, .5)} / {p(exposed_ms, .95)}", f"{p(changes_ms, .5)} / {p(changes_ms, .95)}", f"{ranking:.0f}",
             f"{again.seconds:.1f} ({again.seconds / derive_s:.0%}); {again.recomputed:,} of {again.organizations:,}"]
+
+
+def full_derivation_in_child(server) -> tuple[float, int]:
+    """A full derivation (as after an engine change) in a child process: its seconds and peak RSS in MiB."""
+    with tempfile.NamedTemporaryFile() as out:
+        pid = os.fork()
+        if pid == 0:  # the child: its own driver (a driver does not survive a fork)
+            try:
+                conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+                conn.driver.execute_query("MATCH (s:DerivedState) SET s.engine_version = -1")
+                pickle.dump(derive(conn).seconds, open(out.name, "wb"))
+            finally:
+                os._exit(0)
+        _, _, usage = os.wait4(pid, 0)
+        return pickle.load(open(out.name, "rb")), usage.ru_maxrss // 1024
+
+
+def project(size: int, budget_s: float, rng: random.Random) -> list[str]:
+    """A size too large to derive here: a sample of organizations derived in process, and what it projects."""
+    with tempfile.TemporaryDirectory() as tmp, temp_server("2g", "1g") as server:
+        folder = Path(tmp) / "data"
+        generate(folder, relationships=size, seed=size)
+        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        began = time.perf_counter()
+        load_folder(conn, folder, local=server)  # the bulk first load; no derivation at this size
+        load_s = time.perf_counter() - began
+        with conn.driver.session() as session:
+            facts = session.execute_read(lambda tx: read_facts(tx))
+        conn.close()
+    orgs = sorted(facts.org_names)
+    rng.shuffle(orgs)
+    engine = Engine(facts)
+    closures = incremental.Closures(facts, engine.families, engine.ownership)
+    nodes = dict.fromkeys(DERIVED_LABELS, 0)
+    began, done = time.process_time(), 0
+    while done < len(orgs) and time.process_time() - began < budget_s:
+        for label, rows in derive_for(engine, [orgs[done]], closures).items():
+            nodes[label] += len(rows)
+        done += 1
+    per_org = (time.process_time() - began) / done
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    per_rel = sum(nodes.values()) / done * len(orgs) / size
+    return [f"{size:,}", f"{load_s:.1f} (bulk)", f"{done:,} of {len(orgs):,}", f"{per_org:.2f}",
+            f"{per_org * len(orgs) / 3600:.1f} h", f"{per_rel:.1f}",
+            ", ".join(f"{label} {n / done:,.0f}" for label, n in nodes.items()), f"{rss_mib:,}"]
 
 
 def pause_one_relationship(folder: Path, size: int) -> None:
@@ -115,16 +171,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1500, 10000])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--project", type=int, nargs="*", default=[], help="sizes measured on a sample")
+    parser.add_argument("--budget", type=float, default=300.0, help="CPU seconds of each sample")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     rng = random.Random(7)
     info = machine_info()
     rows = [measure(size, args.runs, rng) for size in args.sizes]
+    projected = [project(size, args.budget, rng) for size in args.project]
     first = first_after_start()
     body = (f"`{command_line()}`\n\n{machine_block(info)}\n"
-            + table(["relationships", "load s", "derive s (x load)", "derived nodes / rel", "indirect_links ms p50/p95",
+            + table(["relationships", "load s", "derive s (x load)", "full derivation again: s / peak RSS MiB",
+                     "derived nodes / rel", "indirect_links ms p50/p95",
                      "live (stop 10) ms p50/p95", "exposed_to ms p50/p95", "new_exposures ms p50/p95",
                      "every-lab ranking ms", "one-row reload: derive s (of full); organizations computed again"], rows)
+            + ("\n\nLarger sizes, on a sample (CPU of the engine in this process; nothing written):\n\n"
+               + table(["relationships", "load s", "organizations derived", "CPU s per organization",
+                        "projected full derivation CPU", "projected derived nodes / rel", "derived nodes per organization",
+                        "peak RSS MiB (facts, engine, sample)"], projected) if projected else "")
             + f"\n\nFirst indirect_links after a server start and its warm-up (as `supplygraph db start` does), on the seed: {first:.0f} ms.\n")
     update_section("Exposure engine", body)
     print(body)

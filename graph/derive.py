@@ -250,7 +250,7 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         # Computed and written a chunk of organizations at a time, so memory holds one chunk's nodes.
         for chunk in _chunks(todo, CHUNK_ORGS):
             started = time.perf_counter()
-            wanted = _derive_for(engine, chunk, closures)
+            wanted = derive_for(engine, chunk, closures)
             compute_seconds += time.perf_counter() - started
             _write_chunk(session, wanted, chunk, generation, new_gen, created, died)
         for chunk in _chunks(gone, CHUNK_ORGS):
@@ -287,10 +287,10 @@ def compute(facts: Any, footprints: dict[str, int], before: list[int] | None
     derived nodes, the new bucket digests)."""
     todo, gone, buckets = plan(facts, footprints, before)
     engine = Engine(facts)
-    return todo, gone, _derive_for(engine, todo, incremental.Closures(facts, engine.families, engine.ownership)), buckets
+    return todo, gone, derive_for(engine, todo, incremental.Closures(facts, engine.families, engine.ownership)), buckets
 
 
-def _derive_for(engine: Engine, orgs: list[str], closures: incremental.Closures) -> dict[str, list[dict[str, Any]]]:
+def derive_for(engine: Engine, orgs: list[str], closures: incremental.Closures) -> dict[str, list[dict[str, Any]]]:
     """The derived nodes of the organizations, each with the footprint of what they were computed from."""
     wanted: dict[str, list[dict[str, Any]]] = {label: [] for label in DERIVED_LABELS}
     for org in orgs:

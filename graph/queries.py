@@ -215,14 +215,24 @@ def run_query(conn: Connection, query: StoredQuery, values: Mapping[str, Any] | 
 PLACEHOLDERS = {**{t: "-" for t in PICKED_TYPES}, "string": "-", "int": 1, "float": 1.0, "date": dt.date(2000, 1, 1), "bool": False}
 
 
+WARM_UP_LINK = ("MATCH (s:DerivedState {name: 'exposure'}) MATCH (e:Exposure) WHERE e.born <= s.generation < e.died "
+                "RETURN e.org_id AS org, e.valid_from AS day ORDER BY e.org_id, e.valid_from LIMIT 1")
+
+
 def warm_up(conn: Connection, folder: Path = CYPHER_DIR) -> int:
-    """Runs each stored query that reads derived nodes once, with placeholder values of its parameters'
-    types, so that the server has planned it before a user asks (a plan is cached per query text and
-    parameter types; a fresh server's first plans take seconds). Returns how many it ran."""
+    """Runs each stored query that reads derived nodes once, so that the server has planned it and run
+    it on real rows before a user asks (a plan is cached per query text and parameter types; a fresh
+    server's first plans take seconds, and its first rows through a plan's code about as long again).
+    Values of its parameters' types: an organization with a derived link and a day it holds on.
+    Returns how many it ran."""
+    link = conn.read(WARM_UP_LINK).records
+    values_of = dict(PLACEHOLDERS)
+    if link:
+        values_of.update({"organization": link[0]["org"], "entity": link[0]["org"], "date": link[0]["day"].to_native()})
     warmed = 0
     for query in load_queries(folder).values():
         if query.reads_derived_nodes:
-            values = {p.name: PLACEHOLDERS[p.type] if p.required or p.type != "int" else None for p in query.params}
+            values = {p.name: values_of[p.type] if p.required or p.type != "int" else None for p in query.params}
             run_query(conn, query, values)
             warmed += 1
     return warmed
