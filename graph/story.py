@@ -21,7 +21,7 @@ import networkx as nx
 
 from graph import network, wording
 from graph.db import Connection
-from graph.explore import app_query, source_details
+from graph.explore import app_query, source_details, status_on
 from graph.load_record import data_words, last_load
 from graph.queries import get_query, run_query
 
@@ -130,9 +130,10 @@ def family_rows(conn: Connection, pairs: Sequence[tuple[str, str]], as_of: dt.da
 
 
 def build_graph(org_id: str, links: Sequence[Link], families: Sequence[Mapping[str, Any]],
-                highlighted: str | None) -> nx.MultiDiGraph:
-    """The story's graph: the links' chains and family paths, each edge captioned, the highlighted
-    link's chain marked `best`, and each node's `layer` (steps from the organization, for the layout)."""
+                highlighted: str | None, as_of: dt.date | None = None) -> nx.MultiDiGraph:
+    """The story's graph: the links' chains and family paths, each edge captioned and with its status on
+    `as_of` (one marked ended whose end is later was in force then), the highlighted link's chain marked
+    `best`, and each node's `layer` (steps from the organization, for the layout)."""
     by_pair = {(str(f["from_id"]), str(f["to_id"])): f for f in families}
     rows: list[dict[str, Any]] = []
     best_nodes: set[str] = set()
@@ -155,6 +156,8 @@ def build_graph(org_id: str, links: Sequence[Link], families: Sequence[Mapping[s
     for u, v, key, data in graph.edges(keys=True, data=True):
         data["caption"] = wording.caption(data.get("type") or "", props.get(key, {}))
         data["best"] = key in best_edges
+        if as_of is not None:
+            data["status"] = status_on(data, as_of) or data.get("status")
     for a, b, best in missing:
         if a in graph and b in graph:
             key = f"{FAMILY_EDGE}|{a}|{b}"
@@ -201,7 +204,7 @@ def load_story(conn: Connection, org_id: str, org_name: str, as_of: dt.date, riv
     chain of `highlight` (default the best link) bold."""
     links = chosen_links(link_rows(conn, org_id, as_of), rivals)
     highlighted = highlight if any(l.rival_id == highlight for l in links) else (links[0].rival_id if links else None)
-    graph = build_graph(org_id, links, family_rows(conn, family_pairs(links), as_of), highlighted)
+    graph = build_graph(org_id, links, family_rows(conn, family_pairs(links), as_of), highlighted, as_of)
     day = as_of.isoformat()
     return Story(org_id=org_id, org_name=org_name, as_of=day, title=story_title(org_name),
                  subtitle=subtitle(day, links, highlighted), highlighted=highlighted, links=tuple(links), graph=graph,

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import pytest
 
 import graph.cli
-from graph import story, story_svg, wording
+from graph import drawing, story, story_svg, wording
 from graph.db import Connection
 from graph.loader import load_folder
 
@@ -99,7 +99,8 @@ def test_svg_is_a_vector_picture_with_title_names_captions_legend_and_sources(se
     assert any(t.startswith("as of 2025-06-15") for t in texts)
     assert {"OpenAI", "Scale AI", "Meta Platforms", "Microsoft Azure", "Apple"} <= set(texts)
     assert "49% stake · $14.3B" in texts and "cloud compute" in texts
-    assert {"Nodes", "Relationships", "Lab", "Vendor", "INVESTED_IN", "SUPPLIES", "ended"} <= set(texts)
+    assert {"Nodes", "Relationships", "Lab", "Vendor", "INVESTED_IN", "SUPPLIES"} <= set(texts)
+    assert "ended" not in texts  # Scale AI's supply to OpenAI, marked ended, ended on 2025-06-18: in force then
     assert any(t.startswith("Sources (") and "Reuters" in " ".join(texts) for t in texts)
     assert story_svg.svg(story.load_story(seed, "openai", "OpenAI", JUNE_15)) == picture  # byte-stable
     assert not any(ELEMENT_ID.search(t) for t in texts)
@@ -202,3 +203,26 @@ def test_a_family_pair_without_a_dated_chain_is_drawn_as_one_family_edge() -> No
     vendor_side = story.Link("r", "R", "vendor-side", 1.0, ("a", "x", "y", "r"), (a, x, y, node("e:r", "r", "R", ["Lab", "Organization"])),
                              (rel("x-a", "SUPPLIES", "e:x", "e:a", service="chips"), rel("y-r", "INVESTED_IN", "e:y", "e:r")))
     assert story.family_pairs([vendor_side]) == [("x", "y")]
+
+
+def test_an_edge_marked_ended_is_drawn_as_it_stood_on_the_story_date() -> None:
+    """Scale AI's supply to OpenAI is marked ended with its end on 2025-06-18: a story of 2025-06-15 draws it
+    in force (as the links it explains count it), one of 2025-06-20 as ended; one not yet started keeps its word."""
+    a = node("e:a", "a", "A", ["Lab", "Organization"])
+    x = node("e:x", "x", "X", ["Organization", "Vendor"])
+    r = node("e:r", "r", "R", ["Lab", "Organization"])
+    supply = rel("x-a", "SUPPLIES", "e:x", "e:a", status="ended", since_text="2023-01", until_text="2025-06-18")
+    stake = rel("r-x", "INVESTED_IN", "e:r", "e:x", stake_percent=49.0, since_text="2025-06-12")
+    link = story.Link("r", "R", "stake", 1.0, ("a", "x", "r"), (a, x, r), (supply, stake))
+
+    def statuses(day: dt.date | None) -> dict[str, str]:
+        graph = story.build_graph("a", [link], [], "r", day)
+        return {key: data["status"] for _, _, key, data in graph.edges(keys=True, data=True)}
+
+    assert statuses(dt.date(2025, 6, 15)) == {"x-a": "active", "r-x": "active"}
+    assert statuses(dt.date(2025, 6, 18)) == {"x-a": "ended", "r-x": "active"}
+    assert statuses(dt.date(2025, 6, 1))["x-a"] == "active"
+    assert statuses(None) == {"x-a": "ended", "r-x": "active"}  # no date: the word as recorded
+    picture = story_svg.svg(story.Story("a", "A", "2025-06-15", "t", "s", "r", (link,),
+                                        story.build_graph("a", [link], [], "r", dt.date(2025, 6, 15)), {}))
+    assert drawing.ENDED_COLOUR not in picture
