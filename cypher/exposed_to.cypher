@@ -19,7 +19,7 @@ MATCH (s:DerivedState {name: 'exposure'})
 OPTIONAL MATCH (f:FamilyMember {org_id: $org_id})
 WHERE f.valid_from <= asOf < f.valid_to AND f.born <= s.generation < f.died
 WITH s, asOf, m, coalesce(f.root_id, $org_id) AS rivalId
-MATCH (e:Exposure {rival_id: rivalId})
+MATCH (e:Exposure {rival_id: rivalId}) USING INDEX e:Exposure(rival_id)
 WHERE e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
   AND e.born <= s.generation < e.died
 RETURN e.org_id AS org_id, e.org_name AS org, e.org_is_lab AS org_is_lab, e.rival_id AS rival_id, e.rival_name AS rival,

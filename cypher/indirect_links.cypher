@@ -16,14 +16,15 @@
 WITH date($as_of) AS asOf, $max_intermediaries AS m
 MATCH (s:DerivedState {name: 'exposure'})
 // One organization's links by its index, or every lab's; only the visible generation's pieces.
+// Each branch seeks its index (a null key reads nothing), so one organization never scans every lab's.
 CALL (s, asOf, m) {
-    MATCH (e:Exposure {org_id: $org_id})
+    MATCH (e:Exposure {org_id: $org_id}) USING INDEX e:Exposure(org_id)
     WHERE e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
       AND e.born <= s.generation < e.died
     RETURN e
   UNION
-    MATCH (e:Exposure)
-    WHERE $org_id IS NULL AND e.lab_rank IS NOT NULL AND e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
+    MATCH (e:Exposure) USING INDEX e:Exposure(lab_rank)
+    WHERE e.lab_rank >= CASE WHEN $org_id IS NULL THEN 0 END AND e.valid_from <= asOf < e.valid_to AND e.scores[m] > 0
       AND e.born <= s.generation < e.died
     RETURN e
 }

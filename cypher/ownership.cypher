@@ -12,7 +12,7 @@
 // example: :param limit => 100
 WITH date($as_of) AS asOf
 MATCH (s:DerivedState {name: 'exposure'})
-MATCH (w:Ownership {owned_id: $org_id})
+MATCH (w:Ownership {owned_id: $org_id}) USING INDEX w:Ownership(owned_id)
 WHERE w.valid_from <= asOf < w.valid_to
   AND w.born <= s.generation < w.died
 RETURN w.owner_id AS owner_id, w.owner_name AS owner, w.effective_percent AS effective_percent,
