@@ -125,6 +125,8 @@ def edit(folder: Path, seed: int, kind: str) -> None:
                 added["service"] = row["service"] or "cloud_compute"
             if rel_type == "INVESTED_IN":
                 added["stake_percent"] = "40"
+            if rel_type == "PARTNERS_WITH":
+                added["kind"] = row["kind"]  # required: the row copied is a partnership too
             rows.append(added)
     elif kind == "lab":
         roles = org["roles"].split(";")
