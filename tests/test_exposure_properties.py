@@ -118,7 +118,9 @@ def edit(folder: Path, seed: int, kind: str) -> None:
         rel_type = {"add": row["type"], "family": "SUBSIDIARY_OF", "compete": "COMPETES_WITH"}[kind]
         if org["id"] != other["id"] and rel_type in ("SUBSIDIARY_OF", "COMPETES_WITH", "INVESTED_IN", "PARTNERS_WITH",
                                                        "SUPPLIES"):
-            added = {**{k: "" for k in fields}, "id": "r-edit", "from_id": org["id"], "type": rel_type,
+            taken = {r["id"] for r in rows}
+            new_id = next(f"r-edit-{n}" for n in range(len(rows) + 1) if f"r-edit-{n}" not in taken)  # edits add up
+            added = {**{k: "" for k in fields}, "id": new_id, "from_id": org["id"], "type": rel_type,
                      "to_id": other["id"], "since": "2019-05-01", "status": "active", "sources": row["sources"],
                      "confidence": "high"}
             if rel_type == "SUPPLIES":
