@@ -68,6 +68,8 @@ def changed(facts: Facts, kind: str, pick: int, other_pick: int) -> Facts:
     i = pick % len(fl)
     fact = fl[i]
     names, labs = dict(facts.org_names), set(facts.labs)
+    # A fact with a facility or a person at one end has a direction the model fixes (A USES F, P HOLDS_POSITION).
+    between_organizations = fact.src in facts.org_names and fact.dst in facts.org_names
     if kind == "drop":
         del fl[i]
     elif kind == "status":
@@ -79,9 +81,9 @@ def changed(facts: Facts, kind: str, pick: int, other_pick: int) -> Facts:
         fl[i] = dataclasses.replace(fact, stake=60.0 if fact.stake != 60.0 else 10.0)
     elif kind == "confidence":
         fl[i] = dataclasses.replace(fact, confidence="low" if fact.confidence != "low" else "high")
-    elif kind == "add" and fact.type != "HOLDS_POSITION" and other != fact.src:
+    elif kind == "add" and between_organizations and other != fact.src:
         fl.append(dataclasses.replace(fact, id=fact.id + "-added", dst=other))
-    elif kind == "reverse" and fact.type != "HOLDS_POSITION":
+    elif kind == "reverse" and between_organizations:
         fl[i] = dataclasses.replace(fact, src=fact.dst, dst=fact.src)
     elif kind == "lab":
         labs ^= {org}
