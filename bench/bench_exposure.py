@@ -21,26 +21,25 @@ import csv
 import datetime as dt
 import logging
 import os
-import pickle
 import random
 import resource
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, command_line, machine_block, machine_info, table, temp_server, update_section  # noqa: E402
 
-from graph.db import connect  # noqa: E402
+from graph.db import Connection, connect  # noqa: E402
 from graph.config import Settings  # noqa: E402
 from graph.generate import generate  # noqa: E402
-from graph.loader import load_folder  # noqa: E402
+from graph.loader import LoadSummary, load_folder  # noqa: E402
 from graph.local_neo4j import USERNAME  # noqa: E402
-from graph.derive import DERIVED_LABELS, derive_for, derive  # noqa: E402
-from graph.exposure import Engine  # noqa: E402
+from graph.derive import DERIVED_LABELS, derive, derive_for, engine_for  # noqa: E402
 from graph.facts import read_facts  # noqa: E402
-from graph import incremental  # noqa: E402
 from graph.queries import get_query, parse_query_file, run_query, warm_up  # noqa: E402
 
 LIVE = parse_query_file(ROOT / "bench" / "live_indirect_links.cypher")
@@ -57,14 +56,24 @@ def p(values: list[float], q: float) -> str:
     return f"{values[min(len(values) - 1, int(q * len(values)))]:.0f}"
 
 
+def connected(server) -> Connection:
+    return connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+
+
+def generated_and_loaded(tmp: str, server, size: int, **load: Any) -> tuple[Path, Connection, LoadSummary, float]:
+    """A generated folder of `size` relationships (the generator's shape as in earlier runs), loaded into
+    the server: (folder, connection, the load's summary, its seconds)."""
+    folder = Path(tmp) / "data"
+    generate(folder, relationships=size, seed=size)
+    conn = connected(server)
+    began = time.perf_counter()
+    summary = load_folder(conn, folder, **load)
+    return folder, conn, summary, time.perf_counter() - began
+
+
 def measure(size: int, runs: int, rng: random.Random) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp, temp_server("1g", "256m") as server:
-        folder = Path(tmp) / "data"
-        generate(folder, relationships=size, seed=size)
-        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
-        began = time.perf_counter()
-        summary = load_folder(conn, folder)
-        load_s = time.perf_counter() - began
+        folder, conn, summary, load_s = generated_and_loaded(tmp, server, size)
         derivation = summary.derived or derive(conn)  # past DERIVE_ON_LOAD_MAX the load leaves it to derive
         derive_s = derivation.seconds
         if summary.derived:
@@ -84,7 +93,7 @@ def measure(size: int, runs: int, rng: random.Random) -> list[str]:
             changes_ms.append(timed(lambda: run_query(conn, get_query("new_exposures"),
                                                       {"from_date": day, "to_date": month_end})))
         ranking = timed(lambda: run_query(conn, get_query("indirect_links"), {"as_of": "2025-06-15"}))
-        pause_one_relationship(folder, size)
+        pause_one_relationship(folder)
         reload = load_folder(conn, folder)
         again = reload.derived or derive(conn)
         conn.close()
@@ -100,36 +109,37 @@ def full_derivation_in_child(server) -> tuple[float, int]:
     with tempfile.NamedTemporaryFile() as out:
         pid = os.fork()
         if pid == 0:  # the child: its own driver (a driver does not survive a fork)
+            status = 1  # a failure shows as the child's exit status, not as an empty file
             try:
-                conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+                conn = connected(server)
                 conn.driver.execute_query("MATCH (s:DerivedState) SET s.engine_version = -1")
-                pickle.dump(derive(conn).seconds, open(out.name, "wb"))
+                Path(out.name).write_text(str(derive(conn).seconds))
+                status = 0
+            except BaseException:
+                traceback.print_exc()
             finally:
-                os._exit(0)
-        _, _, usage = os.wait4(pid, 0)
-        return pickle.load(open(out.name, "rb")), usage.ru_maxrss // 1024
+                os._exit(status)
+        _, wait_status, usage = os.wait4(pid, 0)
+        if os.waitstatus_to_exitcode(wait_status) != 0:
+            raise RuntimeError("the full derivation in a child process failed")
+        return float(Path(out.name).read_text()), usage.ru_maxrss // 1024
 
 
 def project(size: int, budget_s: float, rng: random.Random) -> list[str]:
     """A size too large to derive here: a sample of organizations derived in process, and what it projects."""
     with tempfile.TemporaryDirectory() as tmp, temp_server("2g", "1g") as server:
-        folder = Path(tmp) / "data"
-        generate(folder, relationships=size, seed=size)
-        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
-        began = time.perf_counter()
-        load_folder(conn, folder, local=server)  # the bulk first load; no derivation at this size
-        load_s = time.perf_counter() - began
+        # The bulk first load; no derivation at this size.
+        _, conn, _, load_s = generated_and_loaded(tmp, server, size, local=server)
         with conn.driver.session() as session:
             facts = session.execute_read(lambda tx: read_facts(tx))
         conn.close()
     orgs = sorted(facts.org_names)
     rng.shuffle(orgs)
-    engine = Engine(facts)
-    closures = incremental.Closures(facts, engine.families, engine.ownership)
+    engine, closures = engine_for(facts)
     nodes = dict.fromkeys(DERIVED_LABELS, 0)
     began, done = time.process_time(), 0
     while done < len(orgs) and time.process_time() - began < budget_s:
-        for label, rows in derive_for(engine, [orgs[done]], closures).items():
+        for label, rows in derive_for(engine, closures, [orgs[done]]).items():
             nodes[label] += len(rows)
         done += 1
     per_org = (time.process_time() - began) / done
@@ -140,7 +150,7 @@ def project(size: int, budget_s: float, rng: random.Random) -> list[str]:
             ", ".join(f"{label} {n / done:,.0f}" for label, n in nodes.items()), f"{rss_mib:,}"]
 
 
-def pause_one_relationship(folder: Path, size: int) -> None:
+def pause_one_relationship(folder: Path) -> None:
     """A one-row edit for the incremental reload: the status of the relationship in the middle of the file."""
     path = folder / "relationships.csv"
     with open(path, encoding="utf-8", newline="") as f:
@@ -155,12 +165,12 @@ def pause_one_relationship(folder: Path, size: int) -> None:
 
 def first_after_start() -> float:
     with temp_server("1g", "256m") as server:
-        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        conn = connected(server)
         load_folder(conn, ROOT / "seed_data")
         conn.close()
         server.stop()
         server.start()
-        conn = connect(Settings(server.uri, USERNAME, server.password(), None), start_local=False)
+        conn = connected(server)
         warm_up(conn)  # what `supplygraph db start` does after a start
         ms = timed(lambda: run_query(conn, get_query("indirect_links"), {"org_id": "openai", "as_of": "2025-06-15"}))
         conn.close()

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from graph.db import Connection
-from graph.derive import DERIVED_NODE_LABELS
 from graph.explore import app_query
-from graph.load_record import LOAD_LABEL
+from graph.load_record import COMPUTED_LABELS
 from graph.queries import run_query
 
-COMPUTED_LABELS = frozenset({*DERIVED_NODE_LABELS, LOAD_LABEL})
 
 
 @dataclass(frozen=True)

@@ -244,13 +244,12 @@ def derive(conn: Connection, phase: Phase | None = None) -> DeriveSummary:
         created, died = dict.fromkeys(DERIVED_LABELS, 0), dict.fromkeys(DERIVED_LABELS, 0)
         for label in DERIVED_LABELS:
             _clear_leftovers(session, label, generation)
-        engine, compute_seconds = Engine(facts), 0.0
-        closures = incremental.Closures(facts, engine.families, engine.ownership)
+        (engine, closures), compute_seconds = engine_for(facts), 0.0
         tell("writing derived facts")
         # Computed and written a chunk of organizations at a time, so memory holds one chunk's nodes.
         for chunk in _chunks(todo, CHUNK_ORGS):
             started = time.perf_counter()
-            wanted = derive_for(engine, chunk, closures)
+            wanted = derive_for(engine, closures, chunk)
             compute_seconds += time.perf_counter() - started
             _write_chunk(session, wanted, chunk, generation, new_gen, created, died)
         for chunk in _chunks(gone, CHUNK_ORGS):
@@ -286,11 +285,16 @@ def compute(facts: Any, footprints: dict[str, int], before: list[int] | None
     """The in-memory part of a derivation, all at once: (organizations computed, organizations gone, their
     derived nodes, the new bucket digests)."""
     todo, gone, buckets = plan(facts, footprints, before)
+    return todo, gone, derive_for(*engine_for(facts), todo), buckets
+
+
+def engine_for(facts: Any) -> tuple[Engine, incremental.Closures]:
+    """The engine that derives from the facts, and what tells each organization's footprint."""
     engine = Engine(facts)
-    return todo, gone, derive_for(engine, todo, incremental.Closures(facts, engine.families, engine.ownership)), buckets
+    return engine, incremental.Closures(facts, engine.families, engine.ownership)
 
 
-def derive_for(engine: Engine, orgs: list[str], closures: incremental.Closures) -> dict[str, list[dict[str, Any]]]:
+def derive_for(engine: Engine, closures: incremental.Closures, orgs: list[str]) -> dict[str, list[dict[str, Any]]]:
     """The derived nodes of the organizations, each with the footprint of what they were computed from."""
     wanted: dict[str, list[dict[str, Any]]] = {label: [] for label in DERIVED_LABELS}
     for org in orgs:

@@ -255,7 +255,7 @@ class Engine:
         if len(pieces) == 1:
             s, e, v = pieces[0]
             return v is not OWN and v is not NEUTRAL and s < days[1] and e > days[0]
-        return any(v not in (OWN, NEUTRAL) and s < days[1] and e > days[0] for s, e, v in self.standing(a, x).pieces)
+        return any(v not in (OWN, NEUTRAL) and s < days[1] and e > days[0] for s, e, v in pieces)
 
     def may_pass(self, a: str, x: str, days: Interval = (FIRST, LAST)) -> bool:
         """x is, on some of the days, in neither A's family nor a competing one: a chain may pass through it."""
@@ -263,7 +263,7 @@ class Engine:
         if len(pieces) == 1:
             s, e, v = pieces[0]
             return v is NEUTRAL and s < days[1] and e > days[0]
-        return any(v == NEUTRAL and s < days[1] and e > days[0] for s, e, v in self.standing(a, x).pieces)
+        return any(v == NEUTRAL and s < days[1] and e > days[0] for s, e, v in pieces)
 
     @lru_cache(maxsize=None)
     def family_blocks(self, a: str, root: str) -> bool:

@@ -12,11 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.db import Connection
+from graph.derive import DERIVED_NODE_LABELS
 from graph.explore import app_query
 from graph.load_server import write
 from graph.queries import run_query
 
 LOAD_LABEL = "LoadRecord"
+# The labels of nodes no folder holds: derived facts and load records.
+COMPUTED_LABELS = frozenset({*DERIVED_NODE_LABELS, LOAD_LABEL})
 RECORD = "last"  # the one node's name: the last load is what the graph holds
 
 

@@ -17,8 +17,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from graph.db import Connection
-from graph.derive import DERIVED_NODE_LABELS
-from graph.load_record import LOAD_LABEL
+from graph.load_record import COMPUTED_LABELS
 from graph.load_cypher import ALL_RELATIONSHIP_TYPES, NODE_LABELS, SPEC_OF_LABEL
 from graph.load_rows import folder_cells
 from graph.load_server import BATCH_SIZE, stream_ids, write
@@ -67,7 +66,7 @@ def delete_stale(conn: Connection, index: FolderIndex, replace: bool) -> Counter
         deleted[label] += len(stale)
     # Anything else (other labels, other relationship types) is not part of the folder either; derived
     # facts are the derivation's to keep exact, the load record the load's (rewritten when it ends).
-    kept = [*NODE_LABELS.values(), *DERIVED_NODE_LABELS, LOAD_LABEL]
+    kept = [*NODE_LABELS.values(), *sorted(COMPUTED_LABELS)]
     deleted["other"] += write(conn, """
         MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $kept)
         DETACH DELETE n RETURN count(*) AS n""", {"kept": kept}).records[0]["n"]
