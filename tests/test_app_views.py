@@ -47,7 +47,7 @@ ELEMENT_ID = re.compile(r"\d+:[0-9a-f]{8}-")
 
 def test_console_and_gallery_pictures_name_every_node(app_env) -> None:
     at = run_page("pages/2_Cypher_console.py")
-    type_cypher(at, "MATCH (:Person)-[r]->() RETURN r LIMIT 25")
+    type_cypher(at, "MATCH (:Person {name: 'Alexandr Wang'})-[r]->() RETURN r LIMIT 25")
     at.button(key="run_cypher").click().run()
     nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", picture(at), re.S).group(1))
     names = [n.get("label") or n.get("sgName") or "" for n in nodes]

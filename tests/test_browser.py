@@ -366,7 +366,7 @@ def test_pictures_name_caption_group_and_focus(watched: Watched, app_url: str) -
     page.screenshot(path=str(ARTIFACTS / "network-group-opened.png"), full_page=True)
     # The console's result of relationships alone: every node named, none by element id.
     page.goto(f"{app_url}/Cypher_console")
-    type_cypher(page, "MATCH (:Person)-[r]->() RETURN r LIMIT 25")
+    type_cypher(page, "MATCH (:Person {name: 'Alexandr Wang'})-[r]->() RETURN r LIMIT 25")
     page.get_by_role("button", name="Run").click()
     expect(picture(page).locator("#sg-title")).to_have_text("Cypher console result")
     labels = in_picture(page, LABELS)
