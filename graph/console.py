@@ -16,16 +16,19 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from graph.cypher_lexer import name_of
 from graph.cypher_literal import literal, map_key, parse_literal, parse_map
 from graph.errors import QueryError
 from graph.queries import StoredQuery
+from graph.readonly import ReadOnlyResult
 
 HISTORY_CAP = 30
 LABEL_CHARS = 80
 COMMAND = re.compile(r":(\w+)(.*)", re.S)
+LINE_END = re.compile(r"\r\n|\r|\n")
 PARAM_LINE = re.compile(r":params?\b", re.I)
 # `:param name => value` (Browser's form) or `:param name: value` (its older one); a name may be quoted.
-NAMED = re.compile(r"(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)\s*(=>|:)\s*(.*)", re.S)
+NAMED = re.compile(r"(`(?:[^`]|``)*`|[A-Za-z_][A-Za-z0-9_]*)\s*(=>|:)\s*(.*)", re.S)
 USAGE = ("write `:param name => value` (a Cypher literal such as 'openai', 10, true, [1, 2] or "
          "date('2025-06-15')), `:param {name: value, ...}`, `:params` to see them or `:params clear`")
 
@@ -40,13 +43,26 @@ class Script:
     changed: tuple[str, ...]  # the names its lines set, in order
 
 
+@dataclass(frozen=True)
+class Run:
+    """The console's last run, as the page shows it: the text as it was when Run was pressed, the result
+    of its query (None when the text held only `:` lines), and whether to open the parameters."""
+
+    text: str
+    result: ReadOnlyResult | None
+    show_params: bool
+
+
 def read_script(text: str, params: Mapping[str, Any]) -> Script:
     """The console text's `:` lines applied to the session's parameters, and the query below them.
 
     Raises QueryError naming the line (1-based) of a bad `:` line; the session's parameters are then
     unchanged, as the caller keeps its own mapping.
     """
-    lines = text.splitlines()
+    # Lines end at \n, \r\n or \r only: str.splitlines would also split at characters such as \x1e or
+    # \u2028, which may stand in a quoted name or a string (the query is then cut from the text as typed).
+    lines = LINE_END.split(text)
+    starts = [0, *(end.end() for end in LINE_END.finditer(text))]
     current, show, changed = dict(params), False, []
     start = len(lines)
     for number, line in enumerate(lines, 1):
@@ -64,36 +80,36 @@ def read_script(text: str, params: Mapping[str, Any]) -> Script:
         if PARAM_LINE.match(line.strip()):
             raise QueryError(f"line {number} ({_short(line.strip())}): :param lines go above the query, "
                              "each on a line of its own")
-    return Script("\n".join(lines[start:]).strip(), current, show, tuple(changed))
+    statement = text[starts[start]:].strip() if start < len(lines) else ""
+    return Script(statement, current, show, tuple(changed))
 
 
 def _command(line: str, params: dict[str, Any], changed: list[str]) -> bool:
-    """Applies one `:` line to `params` (in place); True if it asks to see them."""
+    """Applies one `:` line to `params` (in place); True if it asks to see them.
+
+    `:params` alone shows them, `:params clear` clears them, and a map after `:params` replaces them
+    all, as in Browser; a map after `:param` is merged into them.
+    """
     found = COMMAND.fullmatch(line)
     name, rest = (found.group(1).lower(), found.group(2).strip()) if found else ("", "")
-    if name == "params":
-        if not rest:
-            return True
-        if rest.lower() == "clear":
-            params.clear()
-            return True
-        new = parse_map(rest)
-        params.clear()
-        params.update(new)
-        changed.extend(new)
-        return False
-    if name != "param":
+    if name not in ("param", "params"):
         raise QueryError(f"the console knows :param and :params; {USAGE}")
-    if rest.startswith("{"):
+    replace = name == "params"
+    if replace and rest.lower() in ("", "clear"):
+        if rest:
+            params.clear()
+        return True
+    if replace or rest.startswith("{"):
         new = parse_map(rest)
+        if replace:
+            params.clear()
         params.update(new)
         changed.extend(new)
         return False
     named = NAMED.fullmatch(rest)
     if not named or not named.group(3).strip():
         raise QueryError(f"a parameter needs a name and a value: {USAGE}")
-    key = named.group(1)
-    key = key[1:-1].replace("``", "`") if key.startswith("`") else key
+    key = name_of(named.group(1))
     params[key] = parse_literal(named.group(3).strip(), key)
     changed.append(key)
     return False

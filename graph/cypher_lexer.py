@@ -51,15 +51,8 @@ def tokens(text: str) -> Iterator[Token]:
             i = min(i + 1, n)
             yield Token(STRING, text[start:i], start)
         elif c == "`":
-            i += 1
-            while i < n:
-                if text[i] == "`":
-                    if i + 1 < n and text[i + 1] == "`":  # `` is a backtick inside the name
-                        i += 2
-                        continue
-                    break
-                i += 1
-            i = min(i + 1, n)
+            end = quoted_name_end(text, i)
+            i = n if end is None else end
             yield Token(QUOTED_NAME, text[start:i], start)
         elif text.startswith("//", i):
             while i < n and text[i] not in LINE_ENDS:
@@ -85,6 +78,35 @@ def tokens(text: str) -> Iterator[Token]:
         else:  # brackets, commas, semicolons and anything else: one character each
             i += 1
             yield Token(PUNCTUATION, c, start)
+
+
+def quoted_name_end(text: str, start: int) -> int | None:
+    """Where the `quoted name` opening at text[start] ends (just past its closing backtick); None when it
+    has none. A doubled backtick is one inside the name, as in Cypher: `a``b` is a`b."""
+    n = len(text)
+    i = start + 1
+    while i < n:
+        if text[i] == "`":
+            if i + 1 < n and text[i + 1] == "`":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return None
+
+
+def quoted_name(name: str) -> str:
+    """`name` quoted for Cypher text (a label, a type, a key: any name, safely), as name_of reads it back."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def name_of(text: str) -> str:
+    """The name a word or a `quoted name` token stands for: `a``b` is a`b, `` is the empty name, a bare
+    word is itself. An unterminated quoted name (which the server refuses) is what follows its backtick."""
+    if not text.startswith("`"):
+        return text
+    closed = quoted_name_end(text, 0) == len(text)
+    return (text[1:-1] if closed else text[1:]).replace("``", "`")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any
+from typing import Any, Callable
 
+from graph.cypher_lexer import name_of, quoted_name, quoted_name_end
 from graph.errors import QueryError
 from graph.params import MAX_DEPTH, checked_int, checked_text
 
@@ -50,8 +51,7 @@ class _Reader:
         self.i += 1
 
     def value(self, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            raise self.fail(f"the value nests more than {MAX_DEPTH} levels deep")
+        """One value; `depth` is how many lists and maps are open around it."""
         c = self.peek()
         if c in ("'", '"'):
             return self.string()
@@ -74,7 +74,12 @@ class _Reader:
         raise self.fail(f"{word.group()} is not a literal (only literals and date('...'), datetime('...') or "
                         "localdatetime('...') of a string are taken; a parameter never runs a query)")
 
-    def items(self, close: str, depth: int, item) -> list[Any]:
+    def items(self, close: str, depth: int, item: Callable[[], Any]) -> list[Any]:
+        """The comma-separated items of a list or map opened at this character, `depth` others open around
+        it; `item` reads one. At most MAX_DEPTH levels, as the CLI's JSON (graph.params): hostile text
+        such as [[[[... 10^5 deep is refused here, before Python's recursion limit."""
+        if depth >= MAX_DEPTH:
+            raise self.fail(f"the value nests more than {MAX_DEPTH} levels deep")
         self.i += 1  # the opening bracket
         found: list[Any] = []
         if self.peek() == close:
@@ -96,18 +101,11 @@ class _Reader:
     def key(self) -> str:
         self.skip_space()
         if self.peek() == "`":
-            self.i += 1
-            parts: list[str] = []
-            while True:
-                end = self.text.find("`", self.i)
-                if end < 0:
-                    raise self.fail("a `quoted key` has no closing backtick")
-                parts.append(self.text[self.i:end])
-                self.i = end + 1
-                if self.text[self.i:self.i + 1] != "`":  # `` is a backtick inside the name
-                    return "".join(parts)
-                parts.append("`")
-                self.i += 1
+            end = quoted_name_end(self.text, self.i)
+            if end is None:
+                raise self.fail("a `quoted key` has no closing backtick")
+            start, self.i = self.i, end
+            return name_of(self.text[start:end])
         word = IDENTIFIER.match(self.text, self.i)
         if not word:
             raise self.fail("expected a map key (a name such as org_id)")
@@ -197,7 +195,11 @@ def parse_map(text: str, name: str = "the parameters") -> dict[str, Any]:
     reader = _Reader(text, name)
     if reader.peek() != "{":
         raise reader.fail("expected a map such as {org_id: 'openai', limit: 10}")
-    return parse_literal(text, name)
+    # Its values are parameters: each may nest as deep as one `:param name => value` line's.
+    params = dict(reader.items("}", 0, lambda: reader.entry(-1)))
+    if reader.peek():
+        raise reader.fail("text after the value")
+    return params
 
 
 def literal(value: Any) -> str:
@@ -225,4 +227,4 @@ def literal(value: Any) -> str:
 
 def map_key(key: str) -> str:
     """A map key or parameter name as written: bare when it is a plain name, else in backticks."""
-    return key if IDENTIFIER.fullmatch(key) else "`" + key.replace("`", "``") + "`"
+    return key if IDENTIFIER.fullmatch(key) else quoted_name(key)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from neo4j import Query
 
-from graph.cypher_lexer import CODE_WORD, PUNCTUATION, QUOTED_NAME, tokens
+from graph.cypher_lexer import CODE_WORD, PUNCTUATION, QUOTED_NAME, name_of, tokens
 from graph.db import Connection, driver_errors
 from graph import incremental
 from graph.exposure import Engine, link_segments
@@ -181,7 +181,7 @@ def reads_derived(code: str, properties: bool = True) -> bool:
     before = None
     for token in tokens(code):
         if token.kind in (CODE_WORD, QUOTED_NAME):
-            name = token.text[1:-1].replace("``", "`") if token.kind == QUOTED_NAME else token.text
+            name = name_of(token.text)
             mark = before.text[-1] if before is not None and before.kind == PUNCTUATION else ""
             if (mark in LABEL_MARKS and name in DERIVED_NODE_LABELS) or (
                     properties and mark == "." and name in DERIVED_PROPERTIES):

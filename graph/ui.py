@@ -175,7 +175,8 @@ def console(conn: Connection, text: str, params: Mapping[str, Any] | None = None
 
 
 # The console's session state: the text last loaded into the editor (a new version remounts it with
-# that text), the parameters set by `:param` lines, the history (newest first), the last run.
+# that text), the parameters set by `:param` lines, the history (newest first), the last run (a
+# graph.console.Run).
 CONSOLE_TEXT, CONSOLE_VERSION = "console_text", "console_editor_version"
 CONSOLE_PARAMS, CONSOLE_HISTORY, CONSOLE_RESULT = "console_params", "console_history", "console_result"
 CONSOLE_PAGE = "pages/2_Cypher_console.py"
@@ -215,7 +216,7 @@ def run_console(conn: Connection, text: str) -> None:
         script = console_text.read_script(text, st.session_state.get(CONSOLE_PARAMS, {}))
     st.session_state[CONSOLE_PARAMS] = script.params
     result = console(conn, script.statement, script.params) if script.statement else None
-    st.session_state[CONSOLE_RESULT] = (text, result, script.show_params or not script.statement)
+    st.session_state[CONSOLE_RESULT] = console_text.Run(text, result, script.show_params or not script.statement)
 
 
 def console_history() -> None:

@@ -26,12 +26,12 @@ with editor:
         ui.run_console(conn, text)
     ui.console_history()
     ran = st.session_state.get(ui.CONSOLE_RESULT)
-    ui.console_params(expanded=bool(ran and ran[2]))
-if not ran or ran[1] is None:
+    ui.console_params(expanded=bool(ran and ran.show_params))
+if not ran or ran.result is None:
     st.stop()
-ran_text, result, _ = ran
+result = ran.result
 ui.stale_warning(conn, result.reads_derived)  # the plan or the rows read derived facts
-if ran_text != text:
+if ran.text != text:
     st.caption("The results below are of the query as it was when you pressed Run.")
 for note in result.notes:
     st.info(ui.md(f"Note: {note}."))

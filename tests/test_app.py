@@ -226,6 +226,11 @@ def test_console_refuses_writes_with_an_error(app_env, seeded) -> None:
     assert "Refused" in texts(at.error)
     count = seeded.driver.execute_query("MATCH (n:Hacked) RETURN count(n) AS c").records[0]["c"]
     assert count == 0
+    # Hostile nesting, in a parameter or in the query: an error in words, never a RecursionError.
+    for text in (":param x => " + "[" * 100_000, "RETURN " + "[" * 100_000):
+        type_cypher(at, text)
+        at.button(key="run_cypher").click().run()
+        assert not at.exception and at.error, texts(at.error)
 
 
 def test_console_reads_table_and_network(app_env) -> None:

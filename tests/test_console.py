@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graph.catalogue import COMPUTED_LABELS, schema_counts
 from graph.console import history_label, params_lines, read_script, remember, stored_query_text
-from graph.cypher_literal import literal, parse_literal
+from graph.cypher_lexer import QUOTED_NAME, Token, name_of, tokens
+from graph.cypher_literal import literal, map_key, parse_literal, parse_map
+from graph.derive import reads_derived
 from graph.db import Connection
 from graph.errors import QueryError
 from graph.queries import get_query
@@ -80,11 +82,105 @@ def test_bad_param_lines_name_the_line(text: str, line: int, words: str) -> None
     assert words in str(caught.value)
 
 
+def test_the_query_is_cut_from_the_text_as_typed() -> None:
+    # Only \n, \r\n and \r end a line; \x1e, \x85 or \u2028 in a string or a quoted name stay as they are.
+    for odd in ("\x1e", "\x1c", "\x85", "\u2028", "\u2029", "\x0b", "\x0c"):
+        query = f"RETURN 'a{odd}b' AS `c{odd}d`,\r\n  'e\r\nf' AS g"
+        script = read_script(f":param `n{odd}m` => 'x{odd}y'\r\n{query}\n", {})
+        assert script.params == {f"n{odd}m": f"x{odd}y"} and script.statement == query, repr(odd)
+    assert read_script(":param a => 1\r:param b => 2\rRETURN $a", {}).params == {"a": 1, "b": 2}
+    assert read_script(":param a => 1\n\n", {}).statement == ""
+
+
 def test_a_bad_line_leaves_the_session_parameters_alone() -> None:
     session = {"a": 1}
     with pytest.raises(QueryError):
         read_script(":param b => 2\n:param c => nope", session)
     assert session == {"a": 1}
+
+
+# --------------------------------------------------------------------------------------------------
+# Hostile nesting: refused in words at 32 levels (as the CLI's JSON), never a RecursionError
+
+
+@pytest.mark.parametrize("text", [
+    ":param x => " + "[" * 100_000,
+    ":param x => " + "[" * 100_000 + "]" * 100_000,
+    ":param x => " + "{a: " * 100_000,
+    ":param x => " + "[{a: " * 50_000,
+    ":param {a: " + "[" * 100_000,
+    ":params {a: " + "{`b`: " * 100_000,
+    ":param x => " + "[" * 33 + "]" * 33,
+    ":params {x: " + "[" * 33 + "]" * 33 + "}",
+])
+def test_hostile_nesting_is_refused_in_words(text: str) -> None:
+    with pytest.raises(QueryError, match=r"^line 1 \(.*the value nests more than 32 levels deep"):
+        read_script(text, {})
+
+
+def test_values_nest_32_levels_deep_as_the_server_reads_them(session_conn: Connection) -> None:
+    deepest = "[" * 32 + "]" * 32
+    for text in (f":param x => {deepest}", f":params {{x: {deepest}}}", f":param {{x: {deepest}}}"):
+        assert read_script(text, {}).params == {"x": server_value(session_conn, deepest)}, text
+    nested = "{a: " * 32 + "1" + "}" * 32
+    assert read_script(f":param x => {nested}", {}).params == {"x": server_value(session_conn, nested)}
+
+
+def test_a_hostile_query_is_refused_without_a_recursion_error(session_conn: Connection) -> None:
+    for text in ("RETURN " + "[" * 100_000, "RETURN " + "[" * 100_000 + "]" * 100_000, "RETURN " + "(" * 100_000):
+        with pytest.raises(QueryError):
+            run_read_only(session_conn, text)
+
+
+# --------------------------------------------------------------------------------------------------
+# Quoted names: one reading (graph.cypher_lexer.name_of) for the console, the literals and reads_derived
+
+
+@pytest.mark.parametrize("quoted, name", [
+    ("`a``b`", "a`b"), ("``", ""), ("````", "`"), ("``````", "``"), ("```a`", "`a"), ("`a```", "a`"),
+    ("`é名🙂`", "é名🙂"), ("`a b.c`", "a b.c"), ("` `", " "), ("`//x /*y*/`", "//x /*y*/"), ("`'\"`", "'\""),
+    ("plain_name", "plain_name"),
+])
+def test_quoted_names_read_as_the_server_reads_them(session_conn: Connection, quoted: str, name: str) -> None:
+    assert name_of(quoted) == name
+    assert session_conn.read(f"RETURN 1 AS {quoted}").keys == [name]
+    assert read_script(f":param {quoted} => 1\nRETURN 1", {}).params == {name: 1}
+    assert read_script(f":param {quoted}: 1", {}).params == {name: 1}
+    assert parse_literal(f"{{{quoted}: 1, z: 2}}") == server_value(session_conn, f"{{{quoted}: 1, z: 2}}") == {
+        name: 1, "z": 2}
+    assert parse_map(f"{{ {quoted} : [1]}}") == {name: [1]}
+    if quoted.startswith("`"):
+        assert list(tokens(f"{quoted}x")) == [Token(QUOTED_NAME, quoted, 0), Token("word", "x", len(quoted))]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8)
+       | st.text(alphabet="`` a.é", max_size=8))
+def test_any_name_quoted_reads_back(session_conn: Connection, name: str) -> None:
+    quoted = "`" + name.replace("`", "``") + "`"  # Cypher's quoting, written here apart from map_key's
+    assert name_of(quoted) == name and [t.text for t in tokens(quoted)] == [quoted]
+    assert parse_literal(f"{{{quoted}: 1}}") == {name: 1}
+    assert session_conn.read(f"RETURN 1 AS {quoted}").keys == [name]
+    if "\n" not in name and "\r" not in name:  # (a `:param` line is one line: it cannot hold them)
+        assert read_script(f":param {quoted} => 1", {}).params == {name: 1}
+        assert read_script(f":param {map_key(name)} => 2", {}).params == {name: 2}
+
+
+def test_reads_derived_reads_quoted_labels_and_properties_as_names() -> None:
+    for text in ("MATCH (n:`Exposure`) RETURN n", "MATCH (n:Organization|`FamilyMember`) RETURN n",
+                 "MATCH ()-[r]->() RETURN r.`valid_from`", "MATCH (n:`DerivedState` ) RETURN n"):
+        assert reads_derived(text), text
+    for text in ("MATCH (n:`Expo``sure`) RETURN n", "MATCH (n:`Exposure ``) RETURN n", "MATCH (n:```Exposure`) RETURN n",
+                 "MATCH (n) RETURN n.`valid from`", "RETURN '`Exposure`' AS n", "MATCH (n:` Exposure`) RETURN n"):
+        assert not reads_derived(text), text
+
+
+def test_unterminated_quoted_names_are_named() -> None:
+    with pytest.raises(QueryError, match="no closing backtick"):
+        parse_literal("{`a``: 1}")
+    with pytest.raises(QueryError, match=r"^line 1 .*needs a name and a value"):
+        read_script(":param `a => 1", {})
+    assert name_of("`ab") == "ab" and name_of("`a``") == "a`"
 
 
 # --------------------------------------------------------------------------------------------------
