@@ -250,7 +250,13 @@ def schema_panel(found: catalogue.Catalogue) -> None:
     st.markdown("**Relationship types**")
     st.table(pd.DataFrame(found.types, columns=["type", "relationships"]), hide_index=True)
     with st.expander(f"Property keys ({len(found.keys)})"):
-        st.table(pd.DataFrame(found.keys, columns=["key", "nodes", "relationships"]), hide_index=True)
+        rows = found.keys
+        if found.sample is not None:
+            st.caption(f"Counted on a sample: up to {found.sample:,} nodes of each label and "
+                       f"{found.sample:,} relationships of each type (the graph has more). – means no "
+                       "node or relationship of the sample holds the key; it may still be in use.")
+            rows = [{k: "–" if v is None else v for k, v in row.items()} for row in rows]
+        st.table(pd.DataFrame(rows, columns=["key", "nodes", "relationships"]), hide_index=True)
 
 
 def entity_picker(conn: Connection, search_key: str, select_key: str, default_id: str | None,

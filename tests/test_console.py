@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from graph.catalogue import COMPUTED_LABELS, schema_counts
+from graph.catalogue import COMPUTED_LABELS, count_store_query, sample_query, schema_counts
 from graph.console import history_label, params_lines, read_script, remember, stored_query_text
-from graph.cypher_lexer import QUOTED_NAME, Token, name_of, tokens
+from graph.cypher_lexer import QUOTED_NAME, Token, name_of, quoted_name as quoted, tokens
 from graph.cypher_literal import literal, map_key, parse_literal, parse_map
 from graph.derive import reads_derived
 from graph.db import Connection
@@ -310,3 +310,71 @@ def test_schema_counts_match_the_graph(seed_only: Connection) -> None:
     assert {r["key"]: (r["nodes"], r["relationships"]) for r in found.keys} == {
         k: (node_keys[k], rel_keys[k]) for k in node_keys | rel_keys}
     assert [r["label"].lower() for r in found.labels] == sorted(r["label"].lower() for r in found.labels)
+    assert found.sample is None  # no label or type of the seed has more than SAMPLE: exact
+
+
+def test_schema_counts_on_a_sample_say_so_and_count_the_sample(seed_only: Connection) -> None:
+    sample = 7
+    found = schema_counts(seed_only, sample=sample)
+    assert found.sample == sample
+    exact = schema_counts(seed_only)
+    assert (found.labels, found.derived, found.types) == (exact.labels, exact.derived, exact.types)  # count store
+    # The sample, made here apart: each label's first `sample` nodes in its scan, each node once; each type's.
+    names = {r["label"] for r in found.labels + found.derived}
+    sampled: dict[str, list[str]] = {}
+    for label in names:
+        for r in seed_only.read(f"MATCH (n:{quoted(label)}) RETURN elementId(n) AS id, keys(n) AS keys LIMIT {sample}").records:
+            sampled[r["id"]] = r["keys"]
+    node_keys = Counter(k for keys in sampled.values() for k in keys)
+    rel_keys: Counter = Counter()
+    for r in found.types:
+        rows = seed_only.read(f"MATCH ()-[r:{quoted(r['type'])}]->() RETURN keys(r) AS keys LIMIT {sample}").records
+        rel_keys.update(k for row in rows for k in row["keys"])
+    every = {r["propertyKey"] for r in seed_only.read("CALL db.propertyKeys()").records}
+    assert {r["key"]: (r["nodes"], r["relationships"]) for r in found.keys} == {
+        k: (node_keys[k] or None, rel_keys[k] or None) for k in every}  # every known key, counted or not
+    assert 0 < len(sampled) <= sample * len(names)
+
+
+def plan_operators(conn: Connection, text: str) -> Counter:
+    with conn.driver.session(database=conn.database) as session:
+        plan = session.run("EXPLAIN " + text, {"sample": 1}).consume().plan
+    found: Counter = Counter()
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        found[node["operatorType"].split("@")[0]] += 1
+        stack.extend(node.get("children", []))
+    return found
+
+
+def test_schema_counts_plans_read_the_count_store_and_bounded_scans(seed_only: Connection) -> None:
+    labels = [r["label"] for r in seed_only.read("CALL db.labels()").records]
+    types = [r["relationshipType"] for r in seed_only.read("CALL db.relationshipTypes()").records]
+    counts = plan_operators(seed_only, count_store_query(labels, types))
+    assert counts["NodeCountFromCountStore"] == len(labels) and counts["RelationshipCountFromCountStore"] == len(types)
+    assert set(counts) <= {"ProduceResults", "Union", "Projection", "NodeCountFromCountStore",
+                           "RelationshipCountFromCountStore"}  # no scan of any kind
+    sampled = plan_operators(seed_only, sample_query(labels, types))
+    assert sampled["NodeByLabelScan"] == len(labels) and sampled["DirectedRelationshipTypeScan"] == len(types)
+    assert sampled["Limit"] == len(labels) + len(types)
+    assert not {op for op in sampled if "AllNodes" in op or "AllRelationships" in op}
+
+
+def test_schema_counts_read_any_name(conn: Connection) -> None:
+    # Names that need quoting, in labels, types and keys (the counts are queries written with them).
+    conn.driver.execute_query(
+        "CREATE (a:`we``ird`:`x y.z` {`odd``key`: 1, `é名`: 2})-[:`R T`{`a.b`: 1}]->(:`é名` {`odd``key`: 3})"
+        "-[:`R``T`]->(:`we``ird`)")
+    found = schema_counts(conn)
+    # (the labels and types of the schema's constraints are listed too, with no nodes: as the server lists them)
+    assert {r["label"]: r["nodes"] for r in found.labels if r["nodes"]} == {"we`ird": 2, "x y.z": 1, "é名": 1}
+    assert {r["type"]: r["relationships"] for r in found.types if r["relationships"]} == {"R T": 1, "R`T": 1}
+    assert {r["key"]: (r["nodes"], r["relationships"]) for r in found.keys} == {
+        "odd`key": (2, 0), "é名": (1, 0), "a.b": (0, 1)}
+    for sample in (1, 0):  # one `we`ird` node of two, then none of any label
+        few = schema_counts(conn, sample=sample)
+        assert few.sample == sample and [r["nodes"] for r in few.labels if r["nodes"]] == [2, 1, 1]
+    # Every key the server knows is listed (the session's earlier tests left theirs), none counted.
+    listed = {r["key"]: (r["nodes"], r["relationships"]) for r in few.keys}
+    assert {"odd`key", "é名", "a.b"} <= set(listed) and set(listed.values()) == {(None, None)}

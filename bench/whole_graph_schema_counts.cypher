@@ -1,5 +1,5 @@
-// name: schema_counts
-// description: The console's schema: every label and relationship type with its count, and every property key in use with how many nodes and relationships hold it (the labels' and types' counts come from the count store; the keys' from one pass over the graph).
+// name: whole_graph_schema_counts
+// description: The console's schema panel as it was before graph.catalogue's count store and sample (kept for bench/bench_schema.py): every label and relationship type with its count and every property key in use with its holders, read in passes over the whole graph (a dynamic label `$(label)` is a scan of every node, per label; the keys a pass over every node and relationship).
 // returns: kind, name, nodes, relationships
 CALL db.labels() YIELD label
 CALL (label) { MATCH (n:$(label)) RETURN count(n) AS nodes }
