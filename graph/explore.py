@@ -77,6 +77,13 @@ def date_range(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
     return (dt.date.fromisoformat(first) if first else None, dt.date.fromisoformat(last) if last else None)
 
 
+def slider_range(conn: Connection, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates an as-of slider offers: from the first of January of the graph's first dated fact to
+    today or its last date, whichever is later (an empty graph: this year to today)."""
+    first, last = date_range(conn)
+    return dt.date((first or today).year, 1, 1), max(today, last or today)
+
+
 # ---------------------------------------------------------------------------------------------------
 # The network view
 

@@ -20,7 +20,7 @@ import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 from streamlit_ace import st_ace
 
-from graph import catalogue, explore, forms, snapshot, workbench
+from graph import brief, catalogue, explore, forms, snapshot, workbench
 from graph import console as console_text
 from graph.config import Settings, load_settings
 from graph.db import Connection, connect, driver_errors
@@ -413,6 +413,9 @@ def source_markdown(source: workbench.SourceLink) -> str:
     return f"[{words}]({source.url.replace(')', '%29').replace(' ', '%20')})" if source.url else words
 
 
+# The Exposure page's widgets, which its shared address (?org=&as_of=&compare=) sets.
+EXPOSURE_SEARCH, EXPOSURE_ORG = "exposure_search", "exposure_org"
+EXPOSURE_AS_OF, EXPOSURE_COMPARE = "exposure_as_of", "exposure_compare"
 EXPOSURE_WRITTEN, EXPOSURE_DEFAULT = "exposure_link_written", "exposure_default_org"
 
 
@@ -420,8 +423,8 @@ def exposure_link(conn: Connection, first: dt.date, last: dt.date, today: dt.dat
     """Applies the address's ?org=&as_of=&compare= to the Exposure page's widgets when the address is
     new (opened, or edited by hand; not the one this page wrote last), says what it could not take, and
     returns the organization to offer first."""
-    st.session_state.setdefault("exposure_as_of", min(max(today, first), last))
-    st.session_state.setdefault("exposure_compare", today - dt.timedelta(days=30))
+    as_of = st.session_state.setdefault(EXPOSURE_AS_OF, min(max(today, first), last))
+    st.session_state.setdefault(EXPOSURE_COMPARE, brief.default_compare(as_of))
     params = {k: st.query_params[k] for k in workbench.LINK_KEYS if k in st.query_params}
     if params and params != st.session_state.get(EXPOSURE_WRITTEN):
         link = workbench.read_link(params, first, last)
@@ -431,12 +434,12 @@ def exposure_link(conn: Connection, first: dt.date, last: dt.date, today: dt.dat
                             "search for it by name instead")
         elif link.org:
             st.session_state[EXPOSURE_DEFAULT] = link.org
-            st.session_state["exposure_search"] = ""
-            st.session_state.pop("exposure_org", None)
+            st.session_state[EXPOSURE_SEARCH] = ""
+            st.session_state.pop(EXPOSURE_ORG, None)
         if link.as_of:
-            st.session_state["exposure_as_of"] = link.as_of
+            st.session_state[EXPOSURE_AS_OF] = link.as_of
         if link.compare:
-            st.session_state["exposure_compare"] = link.compare
+            st.session_state[EXPOSURE_COMPARE] = link.compare
         for problem in problems:
             st.warning(md(problem))
     return st.session_state.get(EXPOSURE_DEFAULT, workbench.DEFAULT_ORG)

@@ -12,16 +12,15 @@ st.title("Exposure: who could see your data through your vendors?")
 conn = ui.connection()
 
 today = dt.date.today()
-first, last = ui.ask(conn, explore.date_range)
-first, last = dt.date((first or today).year, 1, 1), max(today, last or today)
+first, last = ui.ask(conn, explore.slider_range, today)
 default_org = ui.exposure_link(conn, first, last, today)  # ?org=&as_of=&compare= of a shared address
 with st.sidebar:
-    org_id = ui.entity_picker(conn, "exposure_search", "exposure_org", default_org, organizations_only=True)
-    as_of = st.slider("As of", min_value=first, max_value=last, format="YYYY-MM-DD", key="exposure_as_of",
+    org_id = ui.entity_picker(conn, ui.EXPOSURE_SEARCH, ui.EXPOSURE_ORG, default_org, organizations_only=True)
+    as_of = st.slider("As of", min_value=first, max_value=last, format="YYYY-MM-DD", key=ui.EXPOSURE_AS_OF,
                       help="The links that held on this date")
     earliest, latest = workbench.compare_bounds(first, last)
     compare = st.date_input("Compare with", min_value=earliest, max_value=latest, format="YYYY-MM-DD",
-                            key="exposure_compare", help="What changed between this date and the as-of date")
+                            key=ui.EXPOSURE_COMPARE, help="What changed between this date and the as-of date")
 ui.write_exposure_link(org_id, as_of, compare)
 
 ui.stale_warning(conn)  # every view here reads the derived exposures

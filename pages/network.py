@@ -15,8 +15,8 @@ with st.sidebar:
     entity_id = ui.entity_picker(conn, "search", "entity", explore.DEFAULT_FOCUS)
     hops = st.slider("Hops out", 1, view_settings.MAX_HOPS, 1, key="hops")
     today = dt.date.today()
-    first, last = ui.ask(conn, explore.date_range)
-    as_of = st.slider("As of", min_value=dt.date((first or today).year, 1, 1), max_value=max(today, last or today),
+    first, last = ui.ask(conn, explore.slider_range, today)
+    as_of = st.slider("As of", min_value=first, max_value=last,
                       value=today, format="YYYY-MM-DD", key="as_of",
                       help="Replays the graph: only what had started by this date, ended things shown as ended")
     roles = st.multiselect("Roles", explore.ROLE_CHOICES, default=explore.ROLE_CHOICES, key="roles")

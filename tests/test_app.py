@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import graph.cli
+from graph import brief
 from graph.db import Connection
 from graph.loader import load_folder
 from graph.queries import load_queries
@@ -501,7 +502,7 @@ def test_exposure_page_opens_from_a_shared_address_and_writes_it_back(app_env) -
 def test_exposure_page_opened_plainly_writes_its_address(app_env) -> None:
     at = run_page("pages/0_Exposure.py")
     assert dict(at.query_params) == {"org": "openai", "as_of": dt.date.today().isoformat(),
-                                     "compare": (dt.date.today() - dt.timedelta(days=30)).isoformat()}
+                                     "compare": brief.default_compare(dt.date.today()).isoformat()}
 
 
 @pytest.mark.parametrize("params, words", [
@@ -518,7 +519,8 @@ def test_exposure_page_says_what_a_bad_address_holds(app_env, params: dict[str, 
     at = linked_exposure_page(**params)
     assert words in texts(at.warning)
     assert at.selectbox(key="exposure_org").value == "openai"  # the rest as when opened plainly
-    assert at.slider(key="exposure_as_of").value == dt.date.today() or "as_of" not in params
+    assert at.slider(key="exposure_as_of").value == dt.date.today()
+    assert at.date_input(key="exposure_compare").value == brief.default_compare(dt.date.today())
     assert not at.error
 
 
