@@ -8,7 +8,7 @@
 // label: lab_b Second organization
 // label: as_of As of
 // label: limit At most this many suppliers
-// returns: vendor_id, vendor, services (all services to either side), customers_a (members of A's family it supplies), customers_b, deals_a (one phrase per supply with dates and status), deals_b, since (earliest known start among them), rel_ids, sources
+// returns: vendor_id, vendor, services (all services to either side), customers_a (members of A's family it supplies), customers_b, deals_a (one phrase per supply: its terms in words, with dates and status), deals_b, since (earliest known start among them), rel_ids, sources
 // example: :param lab_a => 'openai'
 // example: :param lab_b => 'google'
 // example: :param as_of => date('2025-06-01')
@@ -16,18 +16,16 @@
 MATCH (a:Organization {id: $lab_a}), (b:Organization {id: $lab_b})
 WITH a, b, date($as_of) AS asOf
 // Each side's family: organizations with an owner in common with it (0 hops up counts: itself).
-CALL (a, asOf) {
-    MATCH (a)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)*(top)
+UNWIND [{side: 'a', org: a}, {side: 'b', org: b}] AS lab
+CALL (lab, asOf) {
+    WITH lab.org AS org
+    MATCH (org)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)*(top)
     WITH DISTINCT top
     MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE g.valid_from <= asOf < g.valid_to)*(top)
-    RETURN collect(DISTINCT member) AS familyA
+    RETURN collect(DISTINCT member) AS family
 }
-CALL (b, asOf) {
-    MATCH (b)(()-[f:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE f.valid_from <= asOf < f.valid_to)*(top)
-    WITH DISTINCT top
-    MATCH (member:Organization)(()-[g:SUBSIDIARY_OF|ACQUIRED_BY]->() WHERE g.valid_from <= asOf < g.valid_to)*(top)
-    RETURN collect(DISTINCT member) AS familyB
-}
+WITH asOf, collect({side: lab.side, family: family}) AS families
+WITH asOf, [x IN families WHERE x.side = 'a'][0].family AS familyA, [x IN families WHERE x.side = 'b'][0].family AS familyB
 // B's suppliers, read from B's side once (a few per family member): testing each of A's suppliers for
 // a supply to B instead read every supply of the large vendors, tens of thousands each.
 CALL (familyB, asOf) {
@@ -50,25 +48,23 @@ WITH suppliersB, v, collect({c: ca, r: r}) AS toA
 WITH v, toA, [s IN suppliersB WHERE s.v = v | s.toB] AS matched
 WHERE size(matched) > 0
 WITH v, toA, matched[0] AS toB
-WITH v, toA, toB, [d IN toA + toB | d.r] AS rels
+WITH v, toA, toB, [d IN toA + toB | d.r] AS rels,
+     // One phrase per supply, each side's in customer, start and id order: its terms in words (`detail`).
+     COLLECT { UNWIND [d IN toA | d {.*, side: 'a'}] + [d IN toB | d {.*, side: 'b'}] AS d
+               WITH d.side AS side, d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
+               RETURN {side: side, phrase: CASE WHEN type(r) = 'USES' THEN c.name + ' uses it'
+                                                WHEN r.detail <> '' THEN r.detail + ' to ' + c.name
+                                                ELSE r.service + ' to ' + c.name END
+                 + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
+                        WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
+                        WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
+                 + CASE WHEN r.status = 'unknown' THEN ' [status unknown]'
+                        WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END} } AS deals
 RETURN v.id AS vendor_id, v.name AS vendor,
        COLLECT { UNWIND rels AS r WITH r WHERE r.service IS NOT NULL RETURN DISTINCT r.service AS s ORDER BY s } AS services,
        COLLECT { UNWIND toA AS d RETURN DISTINCT d.c.name AS n ORDER BY n } AS customers_a,
        COLLECT { UNWIND toB AS d RETURN DISTINCT d.c.name AS n ORDER BY n } AS customers_b,
-       COLLECT { UNWIND toA AS d WITH d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
-                 RETURN CASE WHEN type(r) = 'USES' THEN c.name + ' uses it' ELSE r.service + ' to ' + c.name END
-                   + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
-                          WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
-                          WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
-                   + CASE WHEN r.status = 'unknown' THEN ' [status unknown]'
-                          WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_a,
-       COLLECT { UNWIND toB AS d WITH d.c AS c, d.r AS r ORDER BY c.name, r.since, r.id
-                 RETURN CASE WHEN type(r) = 'USES' THEN c.name + ' uses it' ELSE r.service + ' to ' + c.name END
-                   + CASE WHEN r.since_text IS NOT NULL AND r.until_text IS NOT NULL THEN ' (' + r.since_text + ' to ' + r.until_text + ')'
-                          WHEN r.since_text IS NOT NULL THEN ' (since ' + r.since_text + ')'
-                          WHEN r.until_text IS NOT NULL THEN ' (until ' + r.until_text + ')' ELSE '' END
-                   + CASE WHEN r.status = 'unknown' THEN ' [status unknown]'
-                          WHEN r.status <> 'active' THEN ' [' + r.status + ']' ELSE '' END } AS deals_b,
+       [d IN deals WHERE d.side = 'a' | d.phrase] AS deals_a, [d IN deals WHERE d.side = 'b' | d.phrase] AS deals_b,
        reduce(m = null, r IN rels | CASE WHEN r.since IS NOT NULL AND (m IS NULL OR r.since < m.since) THEN r ELSE m END).since_text AS since,
        COLLECT { UNWIND rels AS r RETURN DISTINCT r.id AS id ORDER BY id } AS rel_ids,
        COLLECT { UNWIND rels AS r UNWIND coalesce(r.sources, []) AS s RETURN DISTINCT s ORDER BY s } AS sources

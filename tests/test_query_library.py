@@ -169,7 +169,7 @@ def test_shared_vendors(seeded: Connection) -> None:
     scale = next(r for r in rows if r["vendor_id"] == "scale-ai")
     assert scale["customers_a"] == ["OpenAI"] and scale["customers_b"] == ["Google"]
     assert scale["services"] == ["data_labeling"]
-    assert scale["deals_a"] == ["data_labeling to OpenAI (until 2025-06-18) [ended]"]
+    assert scale["deals_a"] == ["data labeling to OpenAI (until 2025-06-18) [ended]"]
     assert set(scale["rel_ids"]) == {"scale-ai-supplies-openai", "scale-ai-supplies-google"}
     # Families count: Scale AI supplies Google, the parent of Google DeepMind.
     gdm = run(seeded, "shared_vendors", lab_a="openai", lab_b="google-deepmind", as_of=dt.date(2025, 6, 1))
