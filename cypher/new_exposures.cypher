@@ -18,20 +18,28 @@
 // example: :param limit => 500
 WITH date($from_date) AS fromDate, date($to_date) AS toDate, $max_intermediaries AS m
 MATCH (s:DerivedState {name: 'exposure'})
-// A piece that opens a link's span starts it; one that closes it ends it on its valid_to.
-CALL (s, fromDate, toDate, m) {
-    MATCH (e:Exposure)
-    WHERE fromDate <= e.valid_from <= toDate AND e.opens[m] AND ($org_id IS NULL OR e.org_id = $org_id)
-      AND e.born <= s.generation < e.died
-    RETURN e, e.valid_from AS date, 'started' AS change, e.open_causes[m] AS cause
+// One organization's pieces by its index; else those that start or end a link in the window, by date.
+CALL (fromDate, toDate, m) {
+    MATCH (e:Exposure {org_id: $org_id}) USING INDEX e:Exposure(org_id)
+    WHERE fromDate <= e.valid_from <= toDate OR fromDate <= e.valid_to <= toDate
+    RETURN e
   UNION
-    MATCH (e:Exposure)
-    WHERE fromDate <= e.valid_to <= toDate AND e.closes[m] AND ($org_id IS NULL OR e.org_id = $org_id)
-      AND e.born <= s.generation < e.died
-    RETURN e, e.valid_to AS date, 'ended' AS change, e.close_causes[m] AS cause
+    MATCH (e:Exposure) USING INDEX e:Exposure(valid_from)
+    WHERE CASE WHEN $org_id IS NULL THEN fromDate END <= e.valid_from <= toDate AND e.opens[m]
+    RETURN e
+  UNION
+    MATCH (e:Exposure) USING INDEX e:Exposure(valid_to)
+    WHERE CASE WHEN $org_id IS NULL THEN fromDate END <= e.valid_to <= toDate AND e.closes[m]
+    RETURN e
 }
+WITH e, fromDate, toDate, m, s WHERE e.born <= s.generation < e.died
+// A piece that opens a link's span starts it; one that closes it ends it on its valid_to.
+UNWIND [c IN [['started', e.valid_from, e.opens[m]], ['ended', e.valid_to, e.closes[m]]]
+        WHERE c[2] AND fromDate <= c[1] <= toDate] AS c
+WITH e, m, c[0] AS change, c[1] AS date
 RETURN date, change, e.org_id AS org_id, e.org_name AS org, e.rival_id AS rival_id, e.rival_name AS rival,
-       e.kinds[m] AS kind, e.scores[m] AS score, cause, e.explanations[m] AS explanation,
-       split(e.sources[m], '\u001F') AS sources
+       e.kinds[m] AS kind, e.scores[m] AS score,
+       CASE change WHEN 'started' THEN e.open_causes[m] ELSE e.close_causes[m] END AS cause,
+       e.explanations[m] AS explanation, split(e.sources[m], '\u001F') AS sources
 ORDER BY date DESC, change DESC, score DESC, org, rival
 LIMIT $limit

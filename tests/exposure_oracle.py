@@ -60,6 +60,15 @@ def recent(rel: Rel, on: dt.date) -> float:
     return 1.0 if years < 2 else 0.8
 
 
+def ages(since: dt.date) -> dt.date:
+    """The first day on which `recent` counts a fact since `since` as two years old (a 29 February's
+    fact: 1 March), when its weight drops and a chain may fall below MIN_CHAIN."""
+    try:
+        return since.replace(year=since.year + 2)
+    except ValueError:
+        return dt.date(since.year + 2, 3, 1)
+
+
 def damp(count: int) -> float:
     return 1.0 if count <= HUB else math.sqrt(HUB / count)
 

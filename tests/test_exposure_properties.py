@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exposure_oracle import Oracle
+from exposure_oracle import Oracle, ages
 from graph.db import Connection
 from graph.derive import DERIVED_LABELS, derive
 from graph.generate import generate
@@ -70,6 +70,55 @@ def test_derived_links_equal_a_live_search_on_every_date(session_conn: Connectio
     rows = run(session_conn, "indirect_links", as_of=on, limit=EVERYTHING)
     labs = sorted(o for o in model.orgs if model.is_lab(o))
     assert {(r["org_id"], r["rival_id"]) for r in rows} == set(Oracle(model, on).links(labs))
+
+
+def changes_by_day(model: Model, first: dt.date, last: dt.date, level: int) -> set[tuple[str, str, str, str]]:
+    """The definition of `new_exposures` from the oracle: a link starts on a day it holds after a day it
+    did not, and ends on the first day it no longer holds. (date, change, A, rival). Links change only
+    on a fact's since and until days and on the day its weight ages, so only those are asked, each
+    against the day before."""
+    facts = model.rels + model.positions
+    points = {d for rel in facts for d in (rel.since, rel.until, rel.since and ages(rel.since)) if d and first <= d <= last}
+    out: set[tuple[str, str, str, str]] = set()
+    for d in sorted(points | {first}):
+        before, now = (set(Oracle(model, day).links(level=level)) for day in (d - dt.timedelta(days=1), d))
+        out |= {(d.isoformat(), "started", a, rival) for a, rival in now - before}
+        out |= {(d.isoformat(), "ended", a, rival) for a, rival in before - now}
+    return out
+
+
+def changes_found(rows: list[dict]) -> set[tuple[str, str, str, str]]:
+    return {(str(r["date"]), r["change"], r["org_id"], r["rival_id"]) for r in rows}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(relationships=st.integers(100, 300), seed=st.integers(0, 2**31 - 1), pick=st.integers(0, 10**6),
+       before=st.integers(0, 60), after=st.integers(0, 120), level=st.integers(0, 3))
+def test_new_exposures_are_the_days_a_link_starts_or_stops_holding(session_conn: Connection, relationships: int,
+                                                                   seed: int, pick: int, before: int, after: int,
+                                                                   level: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        generate(folder, relationships=relationships, seed=seed)
+        empty(session_conn)
+        load_folder(session_conn, folder)
+        model = Model.read(folder)
+    # A window around a day some fact starts or ends on, where links change.
+    points = sorted({d for rel in model.rels + model.positions for d in (rel.since, rel.until) if d})
+    point = points[pick % len(points)]
+    first, last = point - dt.timedelta(days=before), point + dt.timedelta(days=after)
+    expected = changes_by_day(model, first, last, level)
+    rows = run(session_conn, "new_exposures", org_id=None, from_date=first, to_date=last, max_intermediaries=level,
+               limit=EVERYTHING)
+    found = changes_found(rows)
+    assert found == expected, (first, last, level, sorted(expected - found)[:5], sorted(found - expected)[:5])
+    assert len(rows) == len(expected)  # one row per change
+    # One organization's: its own changes, read by its index, the same as among everyone's.
+    orgs = sorted({a for _, _, a, _ in expected}) or sorted(model.orgs)
+    org = orgs[pick % len(orgs)]
+    rows = run(session_conn, "new_exposures", org_id=org, from_date=first, to_date=last, max_intermediaries=level,
+               limit=EVERYTHING)
+    assert changes_found(rows) == {c for c in expected if c[2] == org}, (org, first, last, level)
 
 
 def derived_state(conn: Connection) -> list[tuple]:
