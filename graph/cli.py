@@ -301,8 +301,8 @@ def _write(folder: Path, index: FolderIndex, replace: bool, batch_size: int, tra
         task = bar.add_task("loading", total=index.total_rows)
         progress, phase = (lambda n: bar.advance(task, n)), (lambda words: bar.update(task, description=words))
         # A new home: the import tool writes the database before the server's first start.
-        first = load_before_first_start(local, folder, lambda: connect(settings), index, progress, phase, source) \
-            if local is not None and not settings.database else None
+        first = load_before_first_start(local, folder, lambda: connect(settings), index, progress, phase, source,
+                                        replace, batch_size) if local is not None and not settings.database else None
         if first is not None:
             return first
         conn = connect(settings)

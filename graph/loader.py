@@ -16,7 +16,8 @@ import tool instead (graph.load_bulk writes its files from the same rows, graph.
 the server stopped), then the schema and the derived facts: the same graph, written many times faster.
 A database that holds anything, or one the load does not manage (NEO4J_URI), gets the transactional path.
 On a new home (the server never ran, no database yet), `load_before_first_start` runs the import tool
-before the server's first start instead: no stop and second start.
+before the server's first start instead: no stop and second start (and a folder the bulk path refuses
+goes from there straight to the transactional path, its import files written once).
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     """
     index = index or check_folder(folder)
     summary = _load(conn, folder, replace, batch_size, progress, index, phase, local)
+    return _recorded(conn, folder, source, index, summary)
+
+
+def _recorded(conn: Connection, folder: Path, source: str | None, index: FolderIndex,
+              summary: LoadSummary) -> LoadSummary:
+    """Writes the LoadRecord of a load that succeeded: named `source`, or the folder's name."""
     record_load(conn, source or Path(folder).resolve().name, index.total_rows, summary.method)
     return summary
 
@@ -96,14 +103,24 @@ def _load(conn: Connection, folder: Path, replace: bool, batch_size: int, progre
         try:
             return _bulk_load(conn, local, index, progress, tell)
         except NotBulkLoadable as e:  # found while writing its files, before the server was touched
-            why = f"{e}, so it was written transactionally"
-            was_empty = _is_empty(conn)
+            why = _refused(e)
+    return _transactional(conn, index, replace, batch_size, progress, tell, why)
+
+
+def _refused(e: NotBulkLoadable) -> str:
+    return f"{e}, so it was written transactionally"
+
+
+def _transactional(conn: Connection, index: FolderIndex, replace: bool, batch_size: int, progress: Progress | None,
+                   tell: Phase, why: str) -> LoadSummary:
+    """Batched UNWIND ... MERGE (CREATE into an empty database); `why` says why not the import tool."""
+    was_empty = _is_empty(conn)  # again after a refused bulk load: someone may have written meanwhile
     tell("preparing the schema")
     apply_schema(conn, relationships=not was_empty)
     stale_before = staleness(conn)
     tell("writing")
     mark_writing(conn)
-    summary = LoadSummary()
+    summary = LoadSummary(why=why)
     # Validation has finished: nothing is written before. The rows of the next batch are built while
     # this thread waits for the server's write of the one before.
     writes = prefetched(batches(index, batch_size, was_empty), PREFETCH_BATCHES)
@@ -126,7 +143,6 @@ def _load(conn: Connection, folder: Path, replace: bool, batch_size: int, progre
         mark_writing(conn, False)  # the derived facts are as current as before
     elif derives_on_load(conn):
         summary.derived = derive(conn, tell)
-    summary.why = why
     return summary
 
 
@@ -150,17 +166,21 @@ def _bulk_load(conn: Connection, local: LocalNeo4j, index: FolderIndex, progress
     """The first load into the empty local database: the import tool, then the schema and derived facts."""
     files = _import(local, index, conn.home_database, tell, lambda: _is_empty(conn))
     conn.read("RETURN 1")  # the driver's connections from before the restart are dead: a retried read renews them
-    return _after_import(conn, index, files, progress, tell)
+    return _after_import(conn, index, files, progress, tell,
+                         "the local database was empty, so Neo4j's import tool wrote it")
 
 
 def load_before_first_start(local: LocalNeo4j, folder: Path, connected: Callable[[], Connection],
                             index: FolderIndex | None = None, progress: Progress | None = None,
-                            phase: Phase | None = None, source: str | None = None) -> LoadSummary | None:
+                            phase: Phase | None = None, source: str | None = None, replace: bool = False,
+                            batch_size: int = BATCH_SIZE) -> LoadSummary | None:
     """The first load into a managed local database that was never created (a new home, the server not
     running): Neo4j's import tool writes it before the server's first start, which then opens it; one
     start instead of a start, a stop and a start again. `connected` opens a connection to the default
     database once the server runs (closed here). None, nothing done, when the server runs or the database
-    exists: load_folder decides then."""
+    exists: load_folder decides then. If the bulk path refuses the folder while writing the import files,
+    the server is started and the folder written transactionally here (`replace`, `batch_size` as
+    load_folder's): load_folder would write every import file a second time before refusing again."""
     tell = phase or (lambda _: None)
     index = index or check_folder(folder)
     if not index.total_rows or not _never_created(local):
@@ -168,18 +188,20 @@ def load_before_first_start(local: LocalNeo4j, folder: Path, connected: Callable
     verify_unchanged(index)
     local.make_home()  # the import's files go in it
     local.write_conf()  # the import tool reads the server's settings (where the store goes) from it
+    files, why = None, "the local database did not exist yet, so Neo4j's import tool wrote it before the server started"
     try:
         files = _import(local, index, FIRST_DATABASE, tell, lambda: _never_created(local))
-    except NotBulkLoadable:  # before anything was written: the transactional path writes it
-        return None
+    except NotBulkLoadable as e:  # before anything was written: the transactional path writes it
+        why = _refused(e)
+        tell("starting the server")
+        local.start()
     conn = connected()
     try:
-        summary = _after_import(conn, index, files, progress, tell)
-        record_load(conn, source or Path(folder).resolve().name, index.total_rows, summary.method)
+        summary = (_after_import(conn, index, files, progress, tell, why) if files is not None
+                   else _transactional(conn, index, replace, batch_size, progress, tell, why))
+        return _recorded(conn, folder, source, index, summary)
     finally:
         conn.close()
-    summary.why = "the local database did not exist yet, so Neo4j's import tool wrote it before the server started"
-    return summary
 
 
 def _never_created(local: LocalNeo4j) -> bool:
@@ -200,15 +222,16 @@ def _import(local: LocalNeo4j, index: FolderIndex, database: str, tell: Phase,
 
 
 def _after_import(conn: Connection, index: FolderIndex, files: ImportFiles, progress: Progress | None,
-                  tell: Phase) -> LoadSummary:
-    """The schema, the full-text index and the derived facts over what the import tool wrote."""
+                  tell: Phase, why: str) -> LoadSummary:
+    """The schema, the full-text index and the derived facts over what the import tool wrote; `why`
+    (the caller's: it knows which bulk path it took) is what the summary tells the user."""
     if progress:
         progress(index.total_rows)
     tell("building the schema")
     apply_schema(conn)
     tell("updating the full-text index")
     await_fulltext_indexes(conn)
-    summary = LoadSummary(method=BULK, why="the local database was empty, so Neo4j's import tool wrote it")
+    summary = LoadSummary(method=BULK, why=why)
     for kind, created in files.created.items():
         summary.add(kind, "created", created)
     if derives_on_load(conn):

@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -28,6 +28,7 @@ from graph import load_bulk, neo4j_import
 from graph.cli import cli
 from graph.config import Settings
 from graph.db import Connection, connect
+from graph.load_record import last_load
 from graph.loader import BULK, TRANSACTIONAL, load_before_first_start, load_folder
 from graph.local_neo4j import USERNAME, LocalNeo4j
 from graph.model import PARTNERSHIP_KINDS, SERVICES, STATUSES
@@ -367,6 +368,90 @@ def test_a_failing_import_before_the_first_start_leaves_a_new_empty_database(tmp
         assert not opened
         monkeypatch.undo()
         _assert_empty_and_usable(connected(), local, tmp_path)
+    finally:
+        for c in opened:
+            c.close()
+        local.stop()
+
+
+def _counted_writings(monkeypatch: pytest.MonkeyPatch, after: Callable[[], None] = lambda: None) -> list[Path]:
+    """Spies on the writing of the import tool's files: the folder of each writing, in order. `after`
+    runs once each writing is done (before the load's own check that the database is still empty)."""
+    real, writings = load_bulk.write_import_files, []
+
+    def spy(index, folder):
+        writings.append(folder)
+        files = real(index, folder)
+        after()
+        return files
+
+    monkeypatch.setattr("graph.loader.write_import_files", spy)
+    return writings
+
+
+def test_a_refusal_on_a_new_home_writes_the_import_files_once_and_loads_transactionally(
+        conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk path refuses a folder while writing its files (here: a person with an organization's id);
+    on a new home that must go straight to the transactional load, not to a second writing of every file
+    into the database the server's start has just created (about 30 s at 10^6)."""
+    local = LocalNeo4j(local_settings(tmp_path / "new-home"))
+    _cli_uses(local, tmp_path, monkeypatch)
+    monkeypatch.setattr(LocalNeo4j, "stop", lambda self, timeout=0: pytest.fail("the load stopped a server"))
+    writings = _counted_writings(monkeypatch)
+    folder = write_folder(tmp_path / "shared-id", people_csv=with_row("people.csv", "openai,Open A. I.,,,reuters-1,low"))
+    try:
+        result = CliRunner().invoke(cli, ["load", str(folder)])
+        assert result.exit_code == 0, result.output
+        assert len(writings) == 1, writings
+        # The reason the user reads is the refusal's, not another path's.
+        assert ("transactional load: an id is used in more than one of the node files, so it was written "
+                "transactionally") in result.output
+        loaded = connect(Settings(uri=local.uri, username=USERNAME, password=local.password(), database=None))
+        try:
+            record = last_load(loaded)
+            assert record is not None and record.method == TRANSACTIONAL and record.source == "shared-id"
+            empty(conn)
+            load_folder(conn, folder)
+            assert count_graph(loaded) == count_graph(conn)
+            assert fingerprint(loaded) == fingerprint(conn)
+        finally:
+            loaded.close()
+    finally:
+        monkeypatch.undo()
+        local.stop()
+
+
+def test_a_new_home_written_to_while_the_files_are_written_is_loaded_transactionally_once(
+        conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone starts the new home's server and writes into it while the load writes the import files:
+    the import must not replace that database, and the transactional load that follows must not take it
+    for an empty one (no CREATE over what it holds), nor write the import files again."""
+    local = LocalNeo4j(local_settings(tmp_path / "new-home"))
+    opened: list[Connection] = []
+
+    def connected() -> Connection:
+        opened.append(connect(Settings(uri=local.uri, username=USERNAME, password=local.password(), database=None)))
+        return opened[-1]
+
+    def someone_else_writes() -> None:
+        local.start()
+        connected().driver.execute_query("CREATE (:Note {text: 'kept'}), (:Organization {id: 'meta', name: 'old'})")
+
+    writings = _counted_writings(monkeypatch, someone_else_writes)
+    folder = write_folder(tmp_path / "d")
+    try:
+        summary = load_before_first_start(local, folder, connected)
+        assert len(writings) == 1, writings
+        assert summary is not None and summary.method == TRANSACTIONAL
+        assert summary.why == "the database was written to during the load, so it was written transactionally"
+        assert summary.counts["Organization"]["updated"] == 1  # meta was there: merged, not created twice
+        check = connected()
+        assert check.read("MATCH (n:Note) RETURN n.text AS t").records[0]["t"] == "kept"
+        assert last_load(check).method == TRANSACTIONAL
+        check.driver.execute_query("MATCH (n:Note) DELETE n")
+        empty(conn)
+        load_folder(conn, folder)
+        assert fingerprint(check) == fingerprint(conn)
     finally:
         for c in opened:
             c.close()
