@@ -25,8 +25,9 @@ load_csv  Neo4j's LOAD CSV WITH HEADERS ... CALL (row) { ... } IN TRANSACTIONS O
           and column ours reads is read (facilities.csv and the edges to facilities included): nodes
           MERGEd by id with the same properties and labels, SOURCED_FROM edges, then HOLDS_POSITION and
           one statement per relationship type (WHERE row.type = 'T'), each end found by id under each
-          label it may have, with the validity pair of graph.validity. It stores no row_hash (Cypher has
-          no hash function) and no `detail` (graph.wording's words, Python), the two differences from ours.
+          label it may have, with the validity pair the loader writes (graph.load_cypher.validity). It
+          stores no row_hash (Cypher has no hash function) and no `detail` (graph.wording's words,
+          Python), the two differences from ours.
 
 With --warm-upto N, sizes of at most N rows are run again, each method on a fresh server that first ran the
 same method on a small folder (untimed) and was then emptied, schema included: the steady state of a server
@@ -58,11 +59,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
 from graph.generate import generate  # noqa: E402
-from graph.load_cypher import NODE_LABELS  # noqa: E402
+from graph.load_cypher import END_LABELS, NODE_LABELS, validity  # noqa: E402
 from graph.load_record import COMPUTED_LABELS  # noqa: E402
 from graph.model import (  # noqa: E402
     FACILITIES,
-    FACILITY,
     FILES,
     ORGANIZATION,
     ORGANIZATIONS,
@@ -76,7 +76,6 @@ from graph.model import (  # noqa: E402
     FileSpec,
     targets,
 )
-from graph.validity import cypher_valid_from, cypher_valid_to  # noqa: E402
 
 HEAP, PAGE_CACHE = "2g", "1g"
 LABELS = NODE_LABELS  # file -> node label
@@ -245,8 +244,8 @@ def _rel_cypher(rel_type: str) -> str:
 
 
 def end_labels(rel_type: str) -> tuple[str, ...]:
-    """The labels an edge of this type may end at (a person's position: an organization or a facility)."""
-    return (ORGANIZATION, FACILITY) if rel_type == POSITION_TYPE else targets(rel_type)
+    """The labels an edge of this type may end at (a person's position: any end the loader allows)."""
+    return END_LABELS if rel_type == POSITION_TYPE else targets(rel_type)
 
 
 def _end_match(var: str, labels: tuple[str, ...], cell: str) -> str:
@@ -317,9 +316,9 @@ def child_per_row(args) -> dict:
 # (b)'s statements, written from the model (graph.model) so that every file and column ours reads is read:
 # each column's text as ours stores it (lists split on ';', dates by date() with the text kept beside them,
 # numbers by toFloat(); an empty cell is null, so SET = {...} leaves it out, as ours does), role labels,
-# SOURCED_FROM edges, and each relationship's validity pair by graph.validity's own Cypher. Not written:
-# row_hash (Cypher has no hash function) and a relationship's `detail` (graph.wording's words, in
-# Python: Cypher would restate them). Labels and types are literals from the model's allow-list.
+# SOURCED_FROM edges, and each relationship's validity pair by the loader's own SET
+# (graph.load_cypher.validity). Not written: row_hash (Cypher has no hash function) and a relationship's
+# `detail` (graph.wording's words, in Python: Cypher would restate them). Labels and types are literals from the model's allow-list.
 
 def _csv_props(spec: FileSpec, skip: tuple[str, ...] = ()) -> str:
     """The Cypher map of one row's properties, as ours stores them (graph.load_rows)."""
@@ -362,15 +361,13 @@ def load_csv_relationship(spec: FileSpec, rel_type: str) -> str:
         start, ends, where = "Person", ("person_id", "org_id"), ""
     else:
         start, ends, where = ORGANIZATION, ("from_id", "to_id"), f"WITH row WHERE row.type = '{rel_type}'\n"
-    since, until = "date(row.since)", "date(row.until)"
     return f"""
 LOAD CSV WITH HEADERS FROM $url AS row
 {where}CALL (row) {{
   MATCH (a:{start} {{id: row.{ends[0]}}})
   {_end_match("b", end_labels(rel_type), "row." + ends[1])}
   MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b)
-  SET r = {_csv_props(spec, (*ends, "type"))},
-      r.valid_from = {cypher_valid_from(since)}, r.valid_to = {cypher_valid_to(since, until, "row.status")}
+  SET r = {_csv_props(spec, (*ends, "type"))}{validity("r", "row.status")}
 }} IN TRANSACTIONS OF 5000 ROWS
 """
 
@@ -499,7 +496,7 @@ NOT_COMPARED = {"load_csv": ("detail", "row_hash"), "per_row": ("detail", "row_h
 
 
 def graph_fingerprints(local, skips: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-    """graph_fingerprint for each of `skips`, made in a child process: the lines of a large graph would
+    """graph_fingerprints_of for `skips`, made in a child process: the lines of a large graph would
     raise this process's peak RSS, which every child started after it inherits (Linux carries the
     high-water mark across exec), and the peak RSS column would measure the fingerprint."""
     out_file = Path(tempfile.mkstemp(prefix="bench-fingerprint-", suffix=".json")[1])
@@ -516,27 +513,33 @@ def graph_fingerprints(local, skips: list[tuple[str, ...]]) -> dict[tuple[str, .
 def child_fingerprint(args) -> dict:
     conn = connect(args.uri)
     try:
-        return {"fingerprints": [graph_fingerprint(conn.driver, tuple(skip)) for skip in json.loads(args.counts)]}
+        skips = [tuple(skip) for skip in json.loads(args.counts)]
+        made = graph_fingerprints_of(conn.driver, skips)
+        return {"fingerprints": [made[skip] for skip in skips]}
     finally:
         conn.close()
 
 
-def graph_fingerprint(driver, skip: tuple[str, ...] = ()) -> str:
-    """Every base node and relationship with its properties, those in `skip` left out."""
-    def clean(props: dict) -> str:
+def graph_fingerprints_of(driver, skips: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """For each of `skips`, a hash of every base node and relationship with its properties, those in the
+    skip left out: the graph read once, each fingerprint's lines made from the same records."""
+    def clean(props: dict, skip: tuple[str, ...]) -> str:
         return repr(sorted((k, str(v)) for k, v in props.items() if k not in skip))
 
+    keys: dict[tuple[str, ...], dict[str, str]] = {skip: {} for skip in skips}
+    lines: dict[tuple[str, ...], list[str]] = {skip: [] for skip in skips}
     with driver.session() as session:
-        keys, lines = {}, []
         for r in session.run("MATCH (n) WHERE NOT any(l IN labels(n) WHERE l IN $derived) "
                              "RETURN elementId(n) AS e, labels(n) AS l, properties(n) AS p",
                              derived=list(NOT_BASE_LABELS)):
-            keys[r["e"]] = f"{sorted(r['l'])}{clean(r['p'])}"
-            lines.append(keys[r["e"]])
+            for skip in skips:
+                keys[skip][r["e"]] = key = f"{sorted(r['l'])}{clean(r['p'], skip)}"
+                lines[skip].append(key)
         for r in session.run("MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS t, properties(r) AS p, "
                              "elementId(b) AS b"):
-            lines.append(f"{keys[r['a']]}-{r['t']}{clean(r['p'])}->{keys[r['b']]}")
-    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+            for skip in skips:
+                lines[skip].append(f"{keys[skip][r['a']]}-{r['t']}{clean(r['p'], skip)}->{keys[skip][r['b']]}")
+    return {skip: hashlib.sha256("\n".join(sorted(lines[skip])).encode()).hexdigest() for skip in skips}
 
 
 def count_words(counted: dict[str, int], ours: dict[str, int]) -> str:
@@ -692,9 +695,9 @@ only (`ru_maxrss` of the child from `os.wait4`). rows/s = rows of all the files 
   by id with the same properties (lists by `split()`, dates by `date()`, numbers by `toFloat()`), role
   labels and SOURCED_FROM edges, then HOLDS_POSITION and one statement per relationship type (`WHERE
   row.type = '...'`), MERGEd by id, each end found by id under each label it may have (organization or
-  facility), with `valid_from` / `valid_to` by `graph.validity`'s own Cypher. It stores no `row_hash`
-  (Cypher has no hash function) and no `detail` (the words of `graph.wording`, in Python, which Cypher
-  would restate), and does not tell created/updated/unchanged apart, which ours does. Like ours, it ends
+  facility), with `valid_from` / `valid_to` by the loader's own SET (`graph.load_cypher.validity`). It
+  stores no `row_hash` (Cypher has no hash function) and no `detail` (the words of `graph.wording`, in
+  Python, which Cypher would restate), and does not tell created/updated/unchanged apart, which ours does. Like ours, it ends
   by waiting for the eventually consistent full-text indexes of sources to hold every write (timed).
 - Graph check: each method's graph is counted (labels and types, derived facts and the `LoadRecord`
   node aside) against ours; up to {args.fingerprint_upto:,} rows also compared property by property:

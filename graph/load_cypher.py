@@ -51,12 +51,14 @@ def _dates(var: str, spec: FileSpec) -> str:
     return "".join(f", {var}.{c} = date(row.{c})" for c in spec.date_columns)
 
 
-def _validity(var: str) -> str:
-    # The interval of graph.validity, written with the row so that queries test only
-    # `valid_from <= d < valid_to`; from the row's values, not the properties the same SET writes.
+def validity(var: str, status: str = "row.props.status") -> str:
+    """The `, r.valid_from = ..., r.valid_to = ...` a relationship's SET ends with: the interval of
+    graph.validity, written with the row so that queries test only `valid_from <= d < valid_to`; from the
+    row's values (`row.since`, `row.until` as ISO text, `status` the Cypher of its status), not the
+    properties the same SET writes. bench/bench_load.py's LOAD CSV writes it with `row.status`."""
     since, until = "date(row.since)", "date(row.until)"
     return (f", {var}.valid_from = {cypher_valid_from(since)}"
-            f", {var}.valid_to = {cypher_valid_to(since, until, 'row.props.status')}")
+            f", {var}.valid_to = {cypher_valid_to(since, until, status)}")
 
 
 def node_query(label: str, fresh: bool = False) -> str:
@@ -113,7 +115,7 @@ UNWIND $rows AS row
 MATCH (a:{from_label} {{id: row.from_id}})
 MATCH (b:{to_label} {{id: row.to_id}})
 CREATE (a)-[r:$(row.type)]->(b)
-SET r = row.props{_dates("r", spec)}{_validity("r")}
+SET r = row.props{_dates("r", spec)}{validity("r")}
 RETURN row.type AS kind, 'created' AS outcome, count(*) AS rows
 """
 
@@ -136,7 +138,7 @@ CALL (row, outcome, old, a, b) {{
         DELETE old
     }}
     MERGE (a)-[r:{rel_type} {{id: row.props.id}}]->(b)
-    SET r = row.props{_dates("r", spec)}{_validity("r")}
+    SET r = row.props{_dates("r", spec)}{validity("r")}
 }}
 RETURN outcome, count(*) AS rows
 """
