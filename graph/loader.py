@@ -188,7 +188,8 @@ def load_before_first_start(local: LocalNeo4j, folder: Path, connected: Callable
     verify_unchanged(index)
     local.make_home()  # the import's files go in it
     local.write_conf()  # the import tool reads the server's settings (where the store goes) from it
-    files, why = None, "the local database did not exist yet, so Neo4j's import tool wrote it before the server started"
+    files: ImportFiles | None = None
+    why = "the local database did not exist yet, so Neo4j's import tool wrote it before the server started"
     try:
         files = _import(local, index, FIRST_DATABASE, tell, lambda: _never_created(local))
     except NotBulkLoadable as e:  # before anything was written: the transactional path writes it
