@@ -95,7 +95,9 @@ UNKNOWN_NAME_NOTES = {
     "01N51": "no relationship in the graph has the type {name} (check its spelling)",
     "01N52": "no node or relationship in the graph has the property {name} (check its spelling)",
 }
-QUOTED_NAME = re.compile(r"`((?:[^`]|``)+)`")
+# The server writes the name as it is between backticks, a backtick in it not doubled ("The label `a`b`
+# does not exist"): the name runs to the backtick before " does not exist".
+QUOTED_NAME = re.compile(r"`(.*)` does not exist", re.S)
 ONLY_UNKNOWN_NAMES = [c for c in NotificationDisabledClassification
                       if c is not NotificationDisabledClassification.UNRECOGNIZED]
 

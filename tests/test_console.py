@@ -166,6 +166,15 @@ def test_any_name_quoted_reads_back(session_conn: Connection, name: str) -> None
         assert read_script(f":param {map_key(name)} => 2", {}).params == {name: 2}
 
 
+def test_notes_name_an_unknown_quoted_name_whole(session_conn: Connection) -> None:
+    notes = run_read_only(session_conn, "MATCH (n:`Org``x`)-[:`R``T y`]->() RETURN n.`a``b`, n.`c d.e`, n.````").notes
+    assert notes == ("no node in the graph has the label Org`x (check its spelling)",
+                     "no relationship in the graph has the type R`T y (check its spelling)",
+                     "no node or relationship in the graph has the property a`b (check its spelling)",
+                     "no node or relationship in the graph has the property c d.e (check its spelling)",
+                     "no node or relationship in the graph has the property ` (check its spelling)")
+
+
 def test_reads_derived_reads_quoted_labels_and_properties_as_names() -> None:
     for text in ("MATCH (n:`Exposure`) RETURN n", "MATCH (n:Organization|`FamilyMember`) RETURN n",
                  "MATCH ()-[r]->() RETURN r.`valid_from`", "MATCH (n:`DerivedState` ) RETURN n"):
