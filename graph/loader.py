@@ -81,7 +81,7 @@ def load_folder(conn: Connection, folder: Path, replace: bool = False, batch_siz
     a workbook's file name when the folder was read from one.
     """
     index = index or check_folder(folder)
-    summary = _load(conn, folder, replace, batch_size, progress, index, phase, local)
+    summary = _load(conn, replace, batch_size, progress, index, phase, local)
     return _recorded(conn, folder, source, index, summary)
 
 
@@ -92,7 +92,7 @@ def _recorded(conn: Connection, folder: Path, source: str | None, index: FolderI
     return summary
 
 
-def _load(conn: Connection, folder: Path, replace: bool, batch_size: int, progress: Progress | None,
+def _load(conn: Connection, replace: bool, batch_size: int, progress: Progress | None,
           index: FolderIndex, phase: Phase | None, local: LocalNeo4j | None) -> LoadSummary:
     tell = phase or (lambda _: None)
     was_empty = _is_empty(conn)

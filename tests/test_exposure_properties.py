@@ -52,17 +52,22 @@ def assert_agree(conn: Connection, model: Model, on: dt.date) -> None:
             assert got["kind"] in want["kinds"], (on, level, key, got, want)
 
 
+def loaded(conn: Connection, relationships: int, seed: int) -> Model:
+    """A generated graph of this size and seed, alone in the database (derived on load), and its model."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        generate(folder, relationships=relationships, seed=seed)
+        empty(conn)
+        load_folder(conn, folder)
+        return Model.read(folder)
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(relationships=st.integers(100, 600), seed=st.integers(0, 2**31 - 1),
        dates=st.lists(st.dates(dt.date(2014, 1, 1), dt.date(2027, 12, 31)), min_size=2, max_size=3))
 def test_derived_links_equal_a_live_search_on_every_date(session_conn: Connection, relationships: int, seed: int,
                                                           dates: list[dt.date]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "data"
-        generate(folder, relationships=relationships, seed=seed)
-        empty(session_conn)
-        load_folder(session_conn, folder)
-        model = Model.read(folder)
+    model = loaded(session_conn, relationships, seed)
     for on in dates:
         assert_agree(session_conn, model, on)
     # The every-lab ranking of the stored query is the oracle's, restricted to labs.
@@ -97,12 +102,7 @@ def changes_found(rows: list[dict]) -> set[tuple[str, str, str, str]]:
 def test_new_exposures_are_the_days_a_link_starts_or_stops_holding(session_conn: Connection, relationships: int,
                                                                    seed: int, pick: int, before: int, after: int,
                                                                    level: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "data"
-        generate(folder, relationships=relationships, seed=seed)
-        empty(session_conn)
-        load_folder(session_conn, folder)
-        model = Model.read(folder)
+    model = loaded(session_conn, relationships, seed)
     # A window around a day some fact starts or ends on, where links change.
     points = sorted({d for rel in model.rels + model.positions for d in (rel.since, rel.until) if d})
     point = points[pick % len(points)]
